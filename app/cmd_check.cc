@@ -1,0 +1,56 @@
+#include <filesystem>
+#include <iostream>
+
+#include "app/commands.h"
+#include "app/loading.h"
+#include "bot/flow_loader.h"
+
+namespace wache::app {
+
+namespace fs = std::filesystem;
+
+int RunCheck(const CommonOptions& opts, const std::vector<std::string>& paths, bool quiet) {
+  // A path is a templates folder if it holds language folders, a config file if it is the
+  // config, otherwise flows (a folder or single files).
+  CommonOptions o = opts;
+  std::vector<std::string> flow_paths;
+  for (const auto& p : paths) {
+    std::error_code ec;
+    if (!fs::exists(p, ec)) {
+      std::cout << p << ": error: no such file or folder\n";
+      return 1;
+    }
+    bool has_lang_dirs = false;
+    if (fs::is_directory(p, ec)) {
+      for (const auto& e : fs::directory_iterator(p, ec)) {
+        has_lang_dirs = has_lang_dirs || (e.is_directory() && e.path().filename().string().size() == 2);
+      }
+    }
+    if (has_lang_dirs) {
+      o.templates = p;
+    } else if (fs::path(p).filename() == "wache.yaml" || fs::path(p).parent_path().filename() == "config") {
+      o.config = p;
+    } else {
+      flow_paths.push_back(p);
+    }
+  }
+  auto loaded = LoadAll(o, flow_paths);
+  const auto& d = loaded->diags;
+  std::string text = d.Format();
+  if (quiet) {
+    bot::Diagnostics errors_only;
+    for (const auto& item : d.all()) {
+      if (item.severity == bot::Severity::kError) errors_only.Error(item.where, item.message);
+    }
+    text = errors_only.Format();
+  }
+  std::cout << text;
+  size_t languages = loaded->playbook->templates.Languages().size();
+  std::cout << "wache check: " << d.error_count() << " error(s), " << d.warning_count()
+            << " warning(s) in " << loaded->playbook->flows.flows.size() << " flows, "
+            << loaded->playbook->templates.Keys().size() << " templates in " << languages
+            << " languages, " << loaded->config.accounts.size() << " accounts\n";
+  return d.has_errors() ? 1 : 0;
+}
+
+}  // namespace wache::app

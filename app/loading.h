@@ -1,0 +1,28 @@
+// Loading config + flows + templates for a command, with diagnostics printed the same way
+// everywhere. A command that needs a working playbook refuses to run on errors.
+#pragma once
+
+#include <memory>
+#include <ostream>
+
+#include "app/commands.h"
+#include "bot/accounts.h"
+#include "bot/diagnostics.h"
+#include "bot/playbook.h"
+
+namespace wache::app {
+
+struct Loaded {
+  bot::GatewayConfig config;
+  std::shared_ptr<const bot::Playbook> playbook;
+  bot::Diagnostics diags;
+};
+
+// Loads and validates everything. `flows_override` may be a folder or flow files.
+std::unique_ptr<Loaded> LoadAll(const CommonOptions& opts,
+                                const std::vector<std::string>& flow_paths = {});
+
+// Prints errors (and warnings) and returns false if there are errors.
+bool ReportLoad(const Loaded& loaded, std::ostream& err);
+
+}  // namespace wache::app

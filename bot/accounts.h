@@ -1,0 +1,44 @@
+// Account configuration: which platform channels Wache answers for, and the variables
+// their replies use ({emergency_number}, {online_station_url}, ...). Read from
+// config/wache.yaml: force-wide `defaults`, then each account overrides what differs.
+//
+// Not for: secrets (they come from the environment; see the webhook issue).
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "bot/diagnostics.h"
+
+namespace wache::bot {
+
+struct Account {
+  std::string id;           // our name for it, used in tests, simulate and logs
+  std::string platform;     // whatsapp | messenger | instagram | x
+  std::string platform_id;  // phone_number_id, page id, Instagram id or X user id
+  std::string name;         // shown to operators
+  std::string language = "de";  // default language of replies
+  int conversation_timeout_minutes = 30;
+  std::map<std::string, std::string> variables;  // defaults merged with the account's own
+  SourceLocation where;
+};
+
+struct GatewayConfig {
+  std::string file;            // the config file, "" if none was read
+  std::string flows_dir = "flows";
+  std::string templates_dir = "templates";
+  std::string database = "var/wache.db";
+  std::vector<Account> accounts;
+
+  const Account* FindAccount(const std::string& id) const;
+  // The variable names any account defines (for the template checks).
+  std::vector<std::string> VariableNames() const;
+};
+
+// Loads the config file. Paths inside it are relative to the file's folder.
+GatewayConfig LoadConfig(const std::string& path, Diagnostics& diags);
+GatewayConfig LoadConfigString(const std::string& yaml, const std::string& name,
+                               const std::string& base_dir, Diagnostics& diags);
+
+}  // namespace wache::bot

@@ -1,0 +1,97 @@
+#include "bot/diagnostics.h"
+
+#include <algorithm>
+#include <tuple>
+
+namespace wache::bot {
+
+void Diagnostics::Error(const SourceLocation& where, std::string message) {
+  items_.push_back({Severity::kError, where, std::move(message)});
+}
+
+void Diagnostics::Warning(const SourceLocation& where, std::string message) {
+  items_.push_back({Severity::kWarning, where, std::move(message)});
+}
+
+int Diagnostics::error_count() const {
+  return static_cast<int>(std::count_if(items_.begin(), items_.end(), [](const Diagnostic& d) {
+    return d.severity == Severity::kError;
+  }));
+}
+
+int Diagnostics::warning_count() const {
+  return static_cast<int>(items_.size()) - error_count();
+}
+
+void Diagnostics::Merge(const Diagnostics& other) {
+  items_.insert(items_.end(), other.items_.begin(), other.items_.end());
+}
+
+std::string FormatDiagnostic(const Diagnostic& d) {
+  std::string out = d.where.file.empty() ? "<input>" : d.where.file;
+  if (d.where.line > 0) {
+    out += ":" + std::to_string(d.where.line);
+    if (d.where.column > 0) out += ":" + std::to_string(d.where.column);
+  }
+  out += d.severity == Severity::kError ? ": error: " : ": warning: ";
+  out += d.message;
+  return out;
+}
+
+std::string Diagnostics::Format() const {
+  std::vector<Diagnostic> sorted = items_;
+  std::stable_sort(sorted.begin(), sorted.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    return std::tie(a.where.file, a.where.line, a.where.column) <
+           std::tie(b.where.file, b.where.line, b.where.column);
+  });
+  std::string out;
+  for (const auto& d : sorted) out += FormatDiagnostic(d) + "\n";
+  return out;
+}
+
+int EditDistance(std::string_view a, std::string_view b, int limit) {
+  const size_t n = a.size(), m = b.size();
+  if (static_cast<int>(n > m ? n - m : m - n) > limit) return limit + 1;
+  // Three rows are enough for the transposition rule.
+  std::vector<int> prev2(m + 1), prev(m + 1), cur(m + 1);
+  for (size_t j = 0; j <= m; ++j) prev[j] = static_cast<int>(j);
+  for (size_t i = 1; i <= n; ++i) {
+    cur[0] = static_cast<int>(i);
+    int row_min = cur[0];
+    for (size_t j = 1; j <= m; ++j) {
+      int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        cur[j] = std::min(cur[j], prev2[j - 2] + 1);
+      }
+      row_min = std::min(row_min, cur[j]);
+    }
+    if (row_min > limit) return limit + 1;
+    prev2.swap(prev);
+    prev.swap(cur);
+  }
+  return std::min(prev[m], limit + 1);
+}
+
+std::string ClosestMatch(std::string_view word, const std::vector<std::string>& candidates) {
+  // A hint is only useful if it is clearly closer than guessing: allow about one edit per
+  // three characters, at least one.
+  const int allowed = std::max<int>(1, static_cast<int>(word.size()) / 3);
+  std::string best;
+  int best_distance = allowed + 1;
+  for (const auto& c : candidates) {
+    int d = EditDistance(word, c, allowed);
+    if (d < best_distance) {
+      best_distance = d;
+      best = c;
+    }
+  }
+  return best;
+}
+
+std::string DidYouMean(std::string_view word, const std::vector<std::string>& candidates) {
+  std::string best = ClosestMatch(word, candidates);
+  return best.empty() ? "" : " (did you mean '" + best + "'?)";
+}
+
+}  // namespace wache::bot

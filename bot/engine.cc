@@ -1,0 +1,332 @@
+#include "bot/engine.h"
+
+#include <algorithm>
+
+#include "bot/language.h"
+#include "bot/normalizer.h"
+
+namespace wache::bot {
+namespace {
+
+constexpr char kPayloadVersion[] = "w1";
+// A flow that jumps around forever (a says-only cycle) must not hang a worker.
+constexpr int kMaxStepsPerMessage = 64;
+
+struct ParsedPayload {
+  std::string flow, step, choice;
+};
+
+std::optional<ParsedPayload> ParsePayload(const std::string& payload) {
+  std::vector<std::string> parts;
+  size_t i = 0;
+  while (true) {
+    size_t bar = payload.find('|', i);
+    parts.push_back(payload.substr(i, bar == std::string::npos ? std::string::npos : bar - i));
+    if (bar == std::string::npos) break;
+    i = bar + 1;
+  }
+  if (parts.size() != 4 || parts[0] != kPayloadVersion) return std::nullopt;
+  return ParsedPayload{parts[1], parts[2], parts[3]};
+}
+
+void AddFlag(Decision& d, const std::string& flag) {
+  if (std::find(d.flags.begin(), d.flags.end(), flag) == d.flags.end()) d.flags.push_back(flag);
+}
+
+// Everything one message needs while it is being handled.
+class Turn {
+ public:
+  Turn(const Playbook& pb, const Account& account, const std::string& platform,
+       ConversationState& state, Decision& d)
+      : pb_(pb), account_(account), platform_(platform), state_(state), d_(d) {}
+
+  void Say(const std::string& key) { d_.replies.push_back(Render(key)); }
+
+  void Ask(const Flow& flow, const Step& step) {
+    Reply r = Render(step.ask);
+    for (const auto& c : step.choices) {
+      RenderedText label = pb_.templates.Render(c.label, state_.language, account_.language,
+                                                platform_, account_.variables, 0);
+      r.buttons.push_back({ButtonPayload(flow.name, step.id, c.id),
+                           label.found ? label.text : c.label, c.label});
+    }
+    d_.replies.push_back(std::move(r));
+    state_.flow = flow.name;
+    state_.step = step.id;
+    d_.step = step.id;
+    d_.waiting_for_answer = true;
+  }
+
+  // Starts `flow` at `start_step` ("" = first step). Honours max_replies.
+  void StartFlow(const Flow& flow, const std::string& start_step) {
+    ClearPending();
+    d_.flow = flow.name;
+    for (const auto& f : flow.flags) AddFlag(d_, f);
+    if (flow.max_replies > 0) {
+      int& count = state_.replies_by_flow[flow.name];
+      if (count >= flow.max_replies) {
+        AddFlag(d_, "silenced");  // said enough; do not keep engaging
+        return;
+      }
+      ++count;
+    }
+    int index = start_step.empty() ? 0 : flow.StepIndex(start_step);
+    RunFrom(flow, std::max(index, 0));
+  }
+
+  void Follow(const Flow& flow, const Target& t) {
+    if (t.end) {
+      ClearPending();
+      return;
+    }
+    if (!t.flow.empty()) {
+      if (const Flow* next = pb_.flows.Find(t.flow)) StartFlow(*next, "");
+      return;
+    }
+    int index = flow.StepIndex(t.step);
+    if (index >= 0) {
+      ClearPending();
+      d_.flow = flow.name;
+      RunFrom(flow, index);
+    }
+  }
+
+  void RunFrom(const Flow& flow, int index) {
+    while (index >= 0 && index < static_cast<int>(flow.steps.size()) &&
+           steps_run_++ < kMaxStepsPerMessage) {
+      const Step& step = flow.steps[static_cast<size_t>(index)];
+      d_.step = step.id.empty() ? "#" + std::to_string(index + 1) : step.id;
+      if (step.handover) AddFlag(d_, "handover");
+      if (step.is_ask()) {
+        Ask(flow, step);
+        return;
+      }
+      if (!step.say.empty()) Say(step.say);
+      if (step.next.end) return;
+      if (!step.next.flow.empty()) {
+        if (const Flow* next = pb_.flows.Find(step.next.flow)) StartFlow(*next, "");
+        return;
+      }
+      index = step.next.step.empty() ? index + 1 : flow.StepIndex(step.next.step);
+    }
+  }
+
+  void ClearPending() {
+    state_.flow.clear();
+    state_.step.clear();
+    state_.retries = 0;
+    d_.waiting_for_answer = false;
+  }
+
+ private:
+  Reply Render(const std::string& key) {
+    RenderedText t = pb_.templates.Render(key, state_.language, account_.language, platform_,
+                                          account_.variables, state_.turns);
+    if (!t.found) {
+      // `wache check` reports this; at runtime say something rather than nothing.
+      AddFlag(d_, "missing_template");
+      return {key, "[" + key + "]", state_.language, {}};
+    }
+    return {key, t.text, t.language, {}};
+  }
+
+  const Playbook& pb_;
+  const Account& account_;
+  const std::string& platform_;
+  ConversationState& state_;
+  Decision& d_;
+  int steps_run_ = 0;
+};
+
+const Flow* FallbackFlow(const FlowSet& flows) {
+  for (const auto& f : flows.flows) {
+    if (f.priority == Priority::kFallback) return &f;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::string ButtonPayload(const std::string& flow, const std::string& step,
+                          const std::string& choice_id) {
+  return std::string(kPayloadVersion) + "|" + flow + "|" + step + "|" + choice_id;
+}
+
+Engine::Engine(std::shared_ptr<const Playbook> playbook, StateStore& store, const Clock& clock)
+    : playbook_(std::move(playbook)), store_(store), clock_(clock) {}
+
+void Engine::SetPlaybook(std::shared_ptr<const Playbook> playbook) {
+  std::lock_guard<std::mutex> lock(playbook_mu_);
+  playbook_ = std::move(playbook);
+}
+
+std::shared_ptr<const Playbook> Engine::CurrentPlaybook() const {
+  std::lock_guard<std::mutex> lock(playbook_mu_);
+  return playbook_;
+}
+
+Result<Decision> Engine::Handle(const InboundMessage& msg, const Account& account) {
+  std::shared_ptr<const Playbook> pb_holder = CurrentPlaybook();
+  const Playbook& pb = *pb_holder;
+  const TimePoint now = msg.time.value_or(clock_.Now());
+  const ConversationKey key{msg.platform, account.id, msg.sender};
+
+  auto loaded = store_.Load(key);
+  if (!loaded.ok()) return loaded.status();
+  ConversationState state;
+  if (loaded.value()) {
+    state = *loaded.value();
+    // An idle conversation starts over: an answer to a question asked an hour ago is
+    // more likely a new topic than an answer.
+    if (now - state.last_activity > std::chrono::minutes(account.conversation_timeout_minutes)) {
+      state = ConversationState{};
+    }
+  }
+  state.turns++;
+  state.last_activity = now;
+
+  Decision d;
+  Turn turn(pb, account, msg.platform, state, d);
+  const NormalizedText text = Normalize(msg.text);
+  const bool has_text = !msg.text.empty();
+
+  // Language: a language-specific trigger decides below; otherwise the text's own language,
+  // if we have templates for it; otherwise the conversation keeps what it had.
+  const auto languages = pb.templates.Languages();
+  auto usable = [&](const std::string& lang) {
+    return !lang.empty() && std::find(languages.begin(), languages.end(), lang) != languages.end();
+  };
+  if (std::string detected = DetectLanguage(msg.text, text); usable(detected)) {
+    state.language = detected;
+  }
+  if (state.language.empty()) state.language = account.language;
+  auto adopt_trigger_language = [&](const TriggerMatch& m) {
+    if (usable(m.language)) state.language = m.language;
+    d.matched = m.matched;
+  };
+
+  auto finish = [&]() -> Result<Decision> {
+    d.language = state.language;
+    if (Status s = store_.Save(key, state); !s.ok()) return s;
+    return d;
+  };
+
+  // 1. Emergencies first, whatever else is going on.
+  if (has_text) {
+    auto interrupts = pb.matcher->Match(Priority::kInterrupt, text, msg.text);
+    if (!interrupts.empty()) {
+      adopt_trigger_language(interrupts.front());
+      turn.StartFlow(*interrupts.front().flow, interrupts.front().trigger->start_at);
+      return finish();
+    }
+  }
+
+  // Notices (personal data) go in front of whatever answers the message.
+  if (has_text) {
+    for (const auto& m : pb.matcher->Match(Priority::kNotice, text, msg.text)) {
+      Decision notice;
+      Turn notice_turn(pb, account, msg.platform, state, notice);
+      std::string pending_flow = state.flow, pending_step = state.step;
+      int retries = state.retries;
+      notice_turn.StartFlow(*m.flow, m.trigger->start_at);
+      // A notice never changes where the conversation stands.
+      state.flow = pending_flow;
+      state.step = pending_step;
+      state.retries = retries;
+      for (auto& f : notice.flags) AddFlag(d, f);
+      for (auto& r : notice.replies) d.replies.push_back(std::move(r));
+    }
+  }
+
+  const Flow* pending_flow = state.flow.empty() ? nullptr : pb.flows.Find(state.flow);
+  const Step* pending_step = nullptr;
+  if (pending_flow) {
+    int index = pending_flow->StepIndex(state.step);
+    if (index >= 0 && pending_flow->steps[static_cast<size_t>(index)].is_ask()) {
+      pending_step = &pending_flow->steps[static_cast<size_t>(index)];
+    }
+  }
+  if (!pending_step) turn.ClearPending();  // the flow files changed under the conversation
+
+  // 2a. A button tap. The payload names flow, step and choice, so a tap on an older menu
+  // still works while that choice exists.
+  if (!msg.button_payload.empty()) {
+    auto p = ParsePayload(msg.button_payload);
+    const Flow* flow = p ? pb.flows.Find(p->flow) : nullptr;
+    const Step* step = nullptr;
+    const Choice* choice = nullptr;
+    if (flow) {
+      int index = flow->StepIndex(p->step);
+      if (index >= 0) step = &flow->steps[static_cast<size_t>(index)];
+    }
+    if (step) {
+      for (const auto& c : step->choices) {
+        if (c.id == p->choice) choice = &c;
+      }
+    }
+    if (choice) {
+      d.flow = flow->name;
+      d.matched = "button " + choice->id;
+      turn.Follow(*flow, choice->next);
+      return finish();
+    }
+    // A button from a menu that no longer exists: say so and show what can be done now.
+    AddFlag(d, "stale_button");
+    turn.Say("common.stale_button");
+    if (pending_step) {
+      d.flow = pending_flow->name;
+      turn.Ask(*pending_flow, *pending_step);
+    } else if (const Flow* fallback = FallbackFlow(pb.flows)) {
+      turn.StartFlow(*fallback, "");
+    }
+    return finish();
+  }
+
+  // 2b. The answer to the pending question.
+  if (pending_step) {
+    int c = pb.matcher->MatchChoice(*pending_flow, *pending_step, text);
+    if (c >= 0) {
+      const Choice& choice = pending_step->choices[static_cast<size_t>(c)];
+      d.flow = pending_flow->name;
+      d.matched = "choice " + choice.id;
+      turn.Follow(*pending_flow, choice.next);
+      return finish();
+    }
+  }
+
+  // 3. Triggers: a new topic, even in the middle of a question.
+  if (has_text) {
+    auto matches = pb.matcher->Match(Priority::kNormal, text, msg.text);
+    if (!matches.empty()) {
+      adopt_trigger_language(matches.front());
+      turn.StartFlow(*matches.front().flow, matches.front().trigger->start_at);
+      return finish();
+    }
+  }
+
+  // 4. Not understood: ask again a few times, then give up gracefully.
+  if (pending_step) {
+    const NotUnderstood& rule = pending_step->if_not_understood;
+    const int allowed = pending_step->has_if_not_understood ? rule.ask_again : 1;
+    if (state.retries < allowed) {
+      int retries = state.retries + 1;
+      d.flow = pending_flow->name;
+      if (!rule.say.empty()) turn.Say(rule.say);
+      turn.Ask(*pending_flow, *pending_step);
+      state.retries = retries;
+      AddFlag(d, "not_understood");
+      return finish();
+    }
+    turn.ClearPending();
+    AddFlag(d, "not_understood");
+    if (!rule.then.empty()) {
+      d.flow = pending_flow->name;
+      turn.Follow(*pending_flow, rule.then);
+      return finish();
+    }
+  }
+  if (const Flow* fallback = FallbackFlow(pb.flows)) turn.StartFlow(*fallback, "");
+  return finish();
+}
+
+}  // namespace wache::bot

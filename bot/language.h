@@ -1,0 +1,18 @@
+// Language detection for short chat messages, for choosing the reply language when no
+// language-specific keyword decided it. Knows de, en, tr, pl (Latin script: distinctive
+// letters and common short words), ru and uk (Cyrillic: letters only one of them uses,
+// then common words) and ar (Arabic script). Returns "" when the text gives no clear
+// signal (a name, a number, "ok"), so the conversation keeps its language.
+// Thread-safe: pure function.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "bot/normalizer.h"
+
+namespace wache::bot {
+
+std::string DetectLanguage(std::string_view raw, const NormalizedText& normalized);
+
+}  // namespace wache::bot

@@ -1,0 +1,97 @@
+// Matcher: finds which flows a message triggers and which choice an answer picks.
+//
+// Keywords are compared on normalised tokens, whole words, in both umlaut spellings
+// ("überfall" matches "ueberfall" and "uberfall"). `*` at a word's start or end matches
+// part of a word. Words of seven letters or more also match with one typo (a letter
+// missing, extra, wrong or swapped), as long as the first letter is right: "bewebung"
+// finds "bewerbung", while short words like "messer"/"besser" stay exact.
+// RE2 patterns are compiled once here; RE2 runs in linear time, so staff-written
+// patterns are safe on untrusted text.
+//
+// Thread-safety: immutable after Build; concurrent matching is safe.
+#pragma once
+
+#include <re2/re2.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bot/diagnostics.h"
+#include "bot/flow_model.h"
+#include "bot/normalizer.h"
+
+namespace wache::bot {
+
+class TemplateSet;
+
+struct KeywordToken {
+  std::string text;
+  bool prefix = false;  // "messer*": the word starts with text
+  bool suffix = false;  // "*diebstahl": the word ends with text
+  bool fuzzy = false;   // one typo allowed
+};
+
+struct CompiledKeyword {
+  std::vector<KeywordToken> tokens;
+  std::string language;  // "" = any
+  int weight = 0;        // letters matched; longer, more specific phrases win
+  const Keyword* source = nullptr;
+};
+
+// Compiles one keyword into its spellings (one per umlaut mode, deduplicated).
+std::vector<CompiledKeyword> CompileKeyword(const Keyword& k);
+
+struct TriggerMatch {
+  const Flow* flow = nullptr;
+  const Trigger* trigger = nullptr;
+  int score = 0;          // larger = more specific
+  std::string language;   // language of the matched keyword, "" if any/pattern
+  std::string matched;    // what matched (for `simulate` output and debugging)
+};
+
+class Matcher {
+ public:
+  // Compiles every trigger and choice of `flows`. Invalid RE2 patterns are reported and
+  // skipped. `flows` and `templates` must outlive the Matcher.
+  static std::unique_ptr<Matcher> Build(const FlowSet& flows, const TemplateSet& templates,
+                                        Diagnostics& diags);
+
+  // The best match of each flow with priority `p`, best first (score, then file order).
+  std::vector<TriggerMatch> Match(Priority p, const NormalizedText& text,
+                                  std::string_view raw) const;
+
+  // Which choice of `step` (an ask step of `flow`) the text answers: a number ("2"), a
+  // label in any language, or one of the choice's keywords. -1 if none fits.
+  int MatchChoice(const Flow& flow, const Step& step, const NormalizedText& text) const;
+
+ private:
+  struct CompiledTrigger {
+    const Trigger* trigger = nullptr;
+    std::vector<CompiledKeyword> keywords;
+    std::vector<CompiledKeyword> except;
+    std::vector<std::unique_ptr<RE2>> patterns;
+    std::vector<std::unique_ptr<RE2>> raw_patterns;
+  };
+  struct CompiledFlow {
+    const Flow* flow = nullptr;
+    std::vector<CompiledTrigger> triggers;
+  };
+  struct CompiledChoice {
+    std::vector<std::string> labels;  // normalised label texts, all languages
+    std::vector<CompiledKeyword> keywords;
+  };
+
+  std::vector<CompiledFlow> flows_;
+  // key: flow name + '\n' + step index
+  std::map<std::string, std::vector<CompiledChoice>> choices_;
+};
+
+// Finds `kw` in `tokens`, skipping tokens where mask[i] is true. Returns the token index
+// where it starts, or -1.
+int FindKeyword(const CompiledKeyword& kw, const std::vector<std::string>& tokens,
+                const std::vector<bool>& mask);
+
+}  // namespace wache::bot

@@ -1,0 +1,73 @@
+// Reply templates: templates/<lang>/*.yaml, key → text. A text may have per-platform
+// variants (whatsapp, messenger, instagram, x) and variations (other wordings, picked in
+// turn so that repeated answers do not read like a machine). {variables} are filled in
+// from the account's configuration; "{{" and "}}" write literal braces.
+//
+// Not for: platform rendering of buttons and length limits (that is the adapter's job).
+// Thread-safety: immutable after loading; concurrent Render calls are safe.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bot/diagnostics.h"
+
+namespace wache::bot {
+
+inline const std::vector<std::string>& KnownPlatforms() {
+  static const std::vector<std::string> kPlatforms = {"whatsapp", "messenger", "instagram", "x"};
+  return kPlatforms;
+}
+
+struct TemplateText {
+  std::vector<std::string> variations;                       // at least one
+  std::map<std::string, std::vector<std::string>> platform;  // platform → its variations
+  SourceLocation where;
+};
+
+struct RenderedText {
+  std::string text;
+  std::string language;  // the language the text came from (may be the fallback)
+  bool found = false;
+};
+
+struct VariableUse {
+  std::string name;
+  size_t offset = 0;  // byte offset of '{' in the text
+};
+
+// The {variables} a text uses. Literal "{{" / "}}" are skipped.
+std::vector<VariableUse> VariablesIn(const std::string& text);
+// Fills {variables}; unknown ones are left as they are, visible rather than silently empty.
+std::string FillVariables(const std::string& text, const std::map<std::string, std::string>& vars);
+
+class TemplateSet {
+ public:
+  // Loads templates/<lang>/*.yaml for every language folder under `dir`.
+  static TemplateSet LoadDir(const std::string& dir, Diagnostics& diags);
+  // Loads one file for one language (used by tests and `check FILE`).
+  void LoadFile(const std::string& path, const std::string& language, Diagnostics& diags);
+  void LoadString(const std::string& yaml, const std::string& name, const std::string& language,
+                  Diagnostics& diags);
+
+  // Renders `key` in `language`, else in `fallback_language`. `variation` picks among the
+  // variations (modulo their count). found=false if the key exists in neither language.
+  RenderedText Render(const std::string& key, const std::string& language,
+                      const std::string& fallback_language, const std::string& platform,
+                      const std::map<std::string, std::string>& vars, int variation = 0) const;
+
+  const TemplateText* Find(const std::string& language, const std::string& key) const;
+  bool Has(const std::string& key) const;  // in any language
+  std::vector<std::string> Languages() const;
+  std::vector<std::string> Keys() const;  // union over languages, sorted
+  const std::map<std::string, std::map<std::string, TemplateText>>& by_language() const {
+    return by_language_;
+  }
+
+ private:
+  std::map<std::string, std::map<std::string, TemplateText>> by_language_;  // lang → key → text
+};
+
+}  // namespace wache::bot

@@ -1,0 +1,374 @@
+#include "bot/validator.h"
+
+#include <map>
+#include <set>
+
+#include "bot/normalizer.h"
+
+namespace wache::bot {
+namespace {
+
+bool IsIdentifier(const std::string& s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+              c == '.' || (c >= 'A' && c <= 'Z');
+    if (!ok) return false;
+  }
+  return true;
+}
+
+struct TemplateUse {
+  std::string key;
+  SourceLocation where;
+  bool is_label = false;
+};
+
+class Checker {
+ public:
+  Checker(const Playbook& pb, const GatewayConfig& cfg, Diagnostics& diags)
+      : pb_(pb), cfg_(cfg), diags_(diags) {
+    for (const auto& a : cfg_.accounts) default_languages_.insert(a.language);
+    if (default_languages_.empty()) default_languages_.insert("de");
+  }
+
+  void Run() {
+    CheckFlowNames();
+    for (const auto& f : pb_.flows.flows) CheckFlow(f);
+    CheckSpecialFlows();
+    CheckTemplateUses();
+    CheckTemplateTexts();
+    CheckTriggerOverlaps();
+    CheckAccounts();
+  }
+
+ private:
+  void CheckFlowNames() {
+    std::map<std::string, const Flow*> seen;
+    for (const auto& f : pb_.flows.flows) {
+      if (!IsIdentifier(f.name)) {
+        diags_.Error(f.where, "flow name '" + f.name +
+                                  "' may use only letters, digits, '_', '-' and '.'");
+      }
+      auto [it, inserted] = seen.emplace(f.name, &f);
+      if (!inserted) {
+        diags_.Error(f.where, "flow '" + f.name + "' is defined twice (also at " +
+                                  it->second->where.file + ":" +
+                                  std::to_string(it->second->where.line) + ")");
+      }
+    }
+  }
+
+  void CheckTarget(const Flow& f, const Target& t, const SourceLocation& where,
+                   const std::vector<std::string>& step_ids) {
+    if (!t.step.empty() && f.StepIndex(t.step) < 0) {
+      diags_.Error(where, "unknown step '" + t.step + "' in flow '" + f.name + "'" +
+                              DidYouMean(t.step, step_ids));
+    }
+    if (!t.flow.empty() && !pb_.flows.Find(t.flow)) {
+      diags_.Error(where, "unknown flow '" + t.flow + "'" + DidYouMean(t.flow, pb_.flows.Names()));
+    }
+  }
+
+  void CheckFlow(const Flow& f) {
+    std::vector<std::string> step_ids;
+    std::set<std::string> seen_ids;
+    for (const auto& s : f.steps) {
+      if (s.id.empty()) continue;
+      step_ids.push_back(s.id);
+      if (!IsIdentifier(s.id)) {
+        diags_.Error(s.where, "step id '" + s.id + "' may use only letters, digits, '_', '-', '.'");
+      }
+      if (!seen_ids.insert(s.id).second) {
+        diags_.Error(s.where, "step id '" + s.id + "' is used twice in flow '" + f.name + "'");
+      }
+    }
+    for (const auto& t : f.triggers) {
+      if (!t.start_at.empty() && f.StepIndex(t.start_at) < 0) {
+        diags_.Error(t.where, "start_at: unknown step '" + t.start_at + "'" +
+                                  DidYouMean(t.start_at, step_ids));
+      }
+    }
+    if (f.priority != Priority::kFallback && f.priority != Priority::kNotice && f.triggers.empty()) {
+      // A flow without triggers is still fine if something jumps to it; CheckSpecialFlows
+      // reports flows nobody can reach.
+    }
+    for (size_t i = 0; i < f.steps.size(); ++i) {
+      const Step& s = f.steps[i];
+      if (!s.say.empty()) uses_.push_back({s.say, s.where, false});
+      if (s.is_ask()) {
+        uses_.push_back({s.ask, s.where, false});
+        if (s.id.empty()) {
+          diags_.Error(s.where, "give this question an 'id:' so that its buttons keep working "
+                                "when steps are reordered");
+        }
+        if (s.choices.size() > 10) {
+          diags_.Error(s.where, "a question can offer at most 10 choices (WhatsApp list limit); "
+                                "split it into a menu with sub-menus");
+        }
+        std::set<std::string> choice_ids;
+        for (const auto& c : s.choices) {
+          if (!c.label.empty()) uses_.push_back({c.label, c.where, true});
+          if (!choice_ids.insert(c.id).second) {
+            diags_.Error(c.where, "two choices with the id '" + c.id +
+                                      "' in one question; give one an 'id:'");
+          }
+          if (c.id.find('|') != std::string::npos) {
+            diags_.Error(c.where, "choice id must not contain '|'");
+          }
+          CheckTarget(f, c.next, c.where, step_ids);
+        }
+        if (s.has_if_not_understood) {
+          if (!s.if_not_understood.say.empty()) {
+            uses_.push_back({s.if_not_understood.say, s.if_not_understood.where, false});
+          }
+          CheckTarget(f, s.if_not_understood.then, s.if_not_understood.where, step_ids);
+        }
+      }
+      CheckTarget(f, s.next, s.where, step_ids);
+    }
+    CheckReachable(f);
+    for (const auto& t : f.triggers) {
+      for (const auto& k : t.keywords) {
+        if (!k.language.empty() && !pb_.templates.by_language().count(k.language)) {
+          diags_.Warning(k.where, "keywords for language '" + k.language +
+                                      "' but templates/" + k.language +
+                                      "/ does not exist; replies will use the account's language");
+          break;
+        }
+      }
+    }
+  }
+
+  void CheckReachable(const Flow& f) {
+    const int n = static_cast<int>(f.steps.size());
+    std::vector<bool> reached(static_cast<size_t>(n), false);
+    std::vector<int> todo = {0};
+    for (const auto& t : f.triggers) {
+      if (!t.start_at.empty()) todo.push_back(f.StepIndex(t.start_at));
+    }
+    // Other flows may jump into this one only at its start, so steps are reached from the
+    // start, from start_at triggers and from targets inside the flow.
+    while (!todo.empty()) {
+      int i = todo.back();
+      todo.pop_back();
+      if (i < 0 || i >= n || reached[static_cast<size_t>(i)]) continue;
+      reached[static_cast<size_t>(i)] = true;
+      const Step& s = f.steps[static_cast<size_t>(i)];
+      auto go = [&](const Target& t) {
+        if (!t.step.empty()) todo.push_back(f.StepIndex(t.step));
+      };
+      if (s.is_ask()) {
+        for (const auto& c : s.choices) go(c.next);
+        go(s.if_not_understood.then);
+      } else if (s.next.empty()) {
+        todo.push_back(i + 1);
+      } else {
+        go(s.next);
+      }
+    }
+    for (int i = 0; i < n; ++i) {
+      if (!reached[static_cast<size_t>(i)]) {
+        const Step& s = f.steps[static_cast<size_t>(i)];
+        diags_.Warning(s.where, "step " + (s.id.empty() ? "#" + std::to_string(i + 1) : "'" + s.id + "'") +
+                                    " in flow '" + f.name +
+                                    "' is unreachable: no choice, 'next:' or 'start_at:' leads "
+                                    "to it and the step before it does not continue");
+      }
+    }
+  }
+
+  void CheckSpecialFlows() {
+    const Flow* emergency = pb_.flows.Find("emergency");
+    if (!emergency) {
+      diags_.Error({cfg_.flows_dir, 0, 0},
+                   "no 'emergency' flow: every installation needs 'flow: emergency' with "
+                   "'priority: interrupt', so that people in danger are told to call the "
+                   "emergency number");
+    } else if (emergency->priority != Priority::kInterrupt) {
+      diags_.Error(emergency->where,
+                   "the emergency flow must have 'priority: interrupt' (checked on every message)");
+    } else if (emergency->triggers.empty()) {
+      diags_.Error(emergency->where, "the emergency flow has no 'when:' triggers");
+    }
+    int fallbacks = 0;
+    for (const auto& f : pb_.flows.flows) {
+      if (f.priority != Priority::kFallback) continue;
+      if (++fallbacks > 1) {
+        diags_.Warning(f.where, "more than one fallback flow; only the first is used");
+      }
+    }
+    if (fallbacks == 0) {
+      diags_.Error({cfg_.flows_dir, 0, 0},
+                   "no fallback flow: add a flow with 'priority: fallback' that answers what "
+                   "nothing else understood");
+    }
+    // Flows nobody can reach: no trigger and no jump to them.
+    std::set<std::string> targets;
+    for (const auto& f : pb_.flows.flows) {
+      for (const auto& s : f.steps) {
+        targets.insert(s.next.flow);
+        targets.insert(s.if_not_understood.then.flow);
+        for (const auto& c : s.choices) targets.insert(c.next.flow);
+      }
+    }
+    for (const auto& f : pb_.flows.flows) {
+      if (f.priority == Priority::kFallback || !f.triggers.empty() || targets.count(f.name)) continue;
+      diags_.Warning(f.where, "flow '" + f.name + "' has no 'when:' triggers and no other flow "
+                                                  "leads to it, so it never runs");
+    }
+  }
+
+  void CheckTemplateUses() {
+    for (const auto& key : EngineTemplateKeys()) used_.insert(key);
+    std::vector<std::string> all_keys = pb_.templates.Keys();
+    for (const auto& use : uses_) {
+      used_.insert(use.key);
+      if (!pb_.templates.Has(use.key)) {
+        diags_.Error(use.where, "unknown template '" + use.key + "'" + DidYouMean(use.key, all_keys) +
+                                    "; add it to templates/<language>/*.yaml");
+        continue;
+      }
+      if (use.is_label) labels_.insert(use.key);
+    }
+    for (const auto& key : EngineTemplateKeys()) {
+      if (!pb_.templates.Has(key)) {
+        diags_.Error({cfg_.templates_dir, 0, 0},
+                     "missing template '" + key + "', which the engine itself uses");
+      }
+    }
+  }
+
+  void CheckTemplateTexts() {
+    const auto& langs = pb_.templates.by_language();
+    std::vector<std::string> variables = cfg_.VariableNames();
+    std::set<std::string> reported_unused;
+    for (const auto& [lang, texts] : langs) {
+      for (const auto& [key, t] : texts) {
+        if (!used_.count(key) && reported_unused.insert(key).second) {
+          diags_.Warning(t.where, "template '" + key + "' is not used by any flow" +
+                                      DidYouMean(key, std::vector<std::string>(used_.begin(), used_.end())));
+        }
+        // Every text, every variant: variables and label length.
+        std::vector<std::pair<std::string, std::string>> all;  // (variant, text)
+        for (const auto& v : t.variations) all.emplace_back("", v);
+        for (const auto& [platform, vs] : t.platform) {
+          for (const auto& v : vs) all.emplace_back(platform, v);
+        }
+        for (const auto& [platform, text] : all) {
+          for (const auto& var : VariablesIn(text)) {
+            if (std::find(variables.begin(), variables.end(), var.name) == variables.end()) {
+              diags_.Error(t.where, "template '" + key + "' (" + lang + ") uses unknown variable {" +
+                                        var.name + "}" + DidYouMean(var.name, variables) +
+                                        "; define it under 'variables:' in the config");
+              continue;
+            }
+            for (const auto& a : cfg_.accounts) {
+              if (!a.variables.count(var.name)) {
+                diags_.Warning(t.where, "template '" + key + "' uses {" + var.name +
+                                            "}, which account '" + a.id + "' does not define");
+              }
+            }
+          }
+          if (labels_.count(key)) {
+            std::string shown = FillVariables(text, {});
+            if (CodePointCount(shown) > kMaxLabelLength) {
+              diags_.Error(t.where, "button label '" + key + "' (" + lang +
+                                        (platform.empty() ? "" : ", " + platform) + ") has " +
+                                        std::to_string(CodePointCount(shown)) +
+                                        " characters; WhatsApp allows " +
+                                        std::to_string(kMaxLabelLength) + ": \"" + text + "\"");
+            }
+          }
+        }
+      }
+    }
+    // Missing translations: a key that exists in one language should exist in all.
+    for (const auto& key : pb_.templates.Keys()) {
+      const TemplateText* any = nullptr;
+      for (const auto& [lang, texts] : langs) {
+        if (auto it = texts.find(key); it != texts.end()) any = &it->second;
+      }
+      for (const auto& [lang, texts] : langs) {
+        if (texts.count(key)) continue;
+        std::string fallback = *default_languages_.begin();
+        diags_.Warning(any->where, "missing translation: template '" + key + "' has no '" + lang +
+                                       "' text (templates/" + lang + "/); '" + fallback +
+                                       "' is used instead");
+      }
+    }
+  }
+
+  // Same keyword in two places, or a normal keyword that an interrupt flow always catches.
+  void CheckTriggerOverlaps() {
+    struct Seen {
+      const Flow* flow;
+      SourceLocation where;
+    };
+    std::map<std::string, Seen> seen;  // priority + normalised keyword → first use
+    for (const auto& f : pb_.flows.flows) {
+      for (const auto& t : f.triggers) {
+        for (const auto& k : t.keywords) {
+          std::string norm = k.language + ":" + k.text;
+          NormalizedText n = Normalize(k.text);
+          std::string id = std::to_string(static_cast<int>(f.priority)) + "|" + k.language + "|" + n.text +
+                           (k.text.find('*') != std::string::npos ? "*" : "");
+          auto [it, inserted] = seen.emplace(id, Seen{&f, k.where});
+          if (!inserted) {
+            std::string other = it->second.where.file + ":" + std::to_string(it->second.where.line) +
+                                ":" + std::to_string(it->second.where.column);
+            if (it->second.flow == &f) {
+              diags_.Warning(k.where, "duplicate keyword '" + k.text + "' in flow '" + f.name +
+                                          "' (also at " + other + ")");
+            } else {
+              diags_.Warning(k.where, "keyword '" + k.text + "' also triggers flow '" +
+                                          it->second.flow->name + "' (" + other +
+                                          "); only one of them can answer it");
+            }
+          }
+          if (f.priority == Priority::kNormal && k.text.find('*') == std::string::npos) {
+            auto hits = pb_.matcher->Match(Priority::kInterrupt, n, k.text);
+            if (!hits.empty()) {
+              diags_.Warning(k.where, "keyword '" + k.text + "' is shadowed: the interrupt flow '" +
+                                          hits.front().flow->name + "' answers it first (matched '" +
+                                          hits.front().matched + "'); remove it here or add an "
+                                          "'except:' phrase there");
+            }
+          }
+        }
+      }
+    }
+  }
+
+  void CheckAccounts() {
+    const auto langs = pb_.templates.Languages();
+    for (const auto& a : cfg_.accounts) {
+      if (std::find(langs.begin(), langs.end(), a.language) == langs.end()) {
+        diags_.Error(a.where, "account '" + a.id + "' uses language '" + a.language +
+                                  "', but there is no templates/" + a.language + "/ folder" +
+                                  DidYouMean(a.language, langs));
+      }
+    }
+  }
+
+  const Playbook& pb_;
+  const GatewayConfig& cfg_;
+  Diagnostics& diags_;
+  std::set<std::string> default_languages_;
+  std::vector<TemplateUse> uses_;
+  std::set<std::string> used_;
+  std::set<std::string> labels_;
+};
+
+}  // namespace
+
+const std::vector<std::string>& EngineTemplateKeys() {
+  static const std::vector<std::string> kKeys = {"common.stale_button"};
+  return kKeys;
+}
+
+void Validate(const Playbook& playbook, const GatewayConfig& config, Diagnostics& diags) {
+  Checker(playbook, config, diags).Run();
+}
+
+}  // namespace wache::bot

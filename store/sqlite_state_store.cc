@@ -1,0 +1,126 @@
+#include "store/sqlite_state_store.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+namespace wache::store {
+namespace {
+
+// Each entry moves the schema one version up; never edit a released entry, add one.
+const char* const kMigrations[] = {
+    // 1: conversation state
+    "CREATE TABLE conversation_state ("
+    "  platform TEXT NOT NULL, account TEXT NOT NULL, sender TEXT NOT NULL,"
+    "  flow TEXT NOT NULL, step TEXT NOT NULL, language TEXT NOT NULL,"
+    "  retries INTEGER NOT NULL, turns INTEGER NOT NULL, last_activity INTEGER NOT NULL,"
+    "  replies_by_flow TEXT NOT NULL,"
+    "  PRIMARY KEY (platform, account, sender)) WITHOUT ROWID;"
+    "CREATE INDEX conversation_state_idle ON conversation_state(last_activity);",
+};
+
+void Migrate(SQLite::Database& db) {
+  int version = db.execAndGet("PRAGMA user_version").getInt();
+  const int target = static_cast<int>(std::size(kMigrations));
+  for (int v = version; v < target; ++v) {
+    SQLite::Transaction tx(db);
+    db.exec(kMigrations[v]);
+    db.exec("PRAGMA user_version = " + std::to_string(v + 1));
+    tx.commit();
+  }
+}
+
+}  // namespace
+
+SqliteStateStore::SqliteStateStore(std::unique_ptr<SQLite::Database> db) : db_(std::move(db)) {}
+SqliteStateStore::~SqliteStateStore() = default;
+
+Result<std::unique_ptr<SqliteStateStore>> SqliteStateStore::Open(const std::string& path) {
+  try {
+    auto db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db->exec("PRAGMA journal_mode = WAL");
+    db->exec("PRAGMA synchronous = NORMAL");
+    db->exec("PRAGMA busy_timeout = 5000");
+    Migrate(*db);
+    return std::unique_ptr<SqliteStateStore>(new SqliteStateStore(std::move(db)));
+  } catch (const std::exception& e) {
+    return Status::Error("cannot open state database '" + path + "': " + e.what());
+  }
+}
+
+Result<std::optional<bot::ConversationState>> SqliteStateStore::Load(
+    const bot::ConversationKey& key) {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    SQLite::Statement q(*db_,
+                        "SELECT flow, step, language, retries, turns, last_activity, "
+                        "replies_by_flow FROM conversation_state "
+                        "WHERE platform = ? AND account = ? AND sender = ?");
+    q.bind(1, key.platform);
+    q.bind(2, key.account);
+    q.bind(3, key.sender);
+    if (!q.executeStep()) return std::optional<bot::ConversationState>();
+    bot::ConversationState s;
+    s.flow = q.getColumn(0).getString();
+    s.step = q.getColumn(1).getString();
+    s.language = q.getColumn(2).getString();
+    s.retries = q.getColumn(3).getInt();
+    s.turns = q.getColumn(4).getInt();
+    s.last_activity = bot::TimePoint(std::chrono::seconds(q.getColumn(5).getInt64()));
+    s.replies_by_flow = bot::DecodeRepliesByFlow(q.getColumn(6).getString());
+    return std::optional<bot::ConversationState>(std::move(s));
+  } catch (const std::exception& e) {
+    return Status::Error(std::string("state load failed: ") + e.what());
+  }
+}
+
+Status SqliteStateStore::Save(const bot::ConversationKey& key, const bot::ConversationState& s) {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    SQLite::Statement q(*db_,
+                        "INSERT OR REPLACE INTO conversation_state (platform, account, sender, "
+                        "flow, step, language, retries, turns, last_activity, replies_by_flow) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    q.bind(1, key.platform);
+    q.bind(2, key.account);
+    q.bind(3, key.sender);
+    q.bind(4, s.flow);
+    q.bind(5, s.step);
+    q.bind(6, s.language);
+    q.bind(7, s.retries);
+    q.bind(8, s.turns);
+    q.bind(9, static_cast<int64_t>(s.last_activity.time_since_epoch().count()));
+    q.bind(10, bot::EncodeRepliesByFlow(s.replies_by_flow));
+    q.exec();
+    return Status::Ok();
+  } catch (const std::exception& e) {
+    return Status::Error(std::string("state save failed: ") + e.what());
+  }
+}
+
+Status SqliteStateStore::Erase(const bot::ConversationKey& key) {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    SQLite::Statement q(*db_,
+                        "DELETE FROM conversation_state WHERE platform = ? AND account = ? AND "
+                        "sender = ?");
+    q.bind(1, key.platform);
+    q.bind(2, key.account);
+    q.bind(3, key.sender);
+    q.exec();
+    return Status::Ok();
+  } catch (const std::exception& e) {
+    return Status::Error(std::string("state erase failed: ") + e.what());
+  }
+}
+
+Result<int> SqliteStateStore::EraseIdleBefore(bot::TimePoint cutoff) {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    SQLite::Statement q(*db_, "DELETE FROM conversation_state WHERE last_activity < ?");
+    q.bind(1, static_cast<int64_t>(cutoff.time_since_epoch().count()));
+    return q.exec();
+  } catch (const std::exception& e) {
+    return Status::Error(std::string("state cleanup failed: ") + e.what());
+  }
+}
+
+}  // namespace wache::store
