@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "bot/templates.h"
 
@@ -11,6 +12,17 @@ namespace {
 // Shorter words are matched exactly: one typo in "messer" gives "besser" (better).
 constexpr size_t kMinFuzzyLetters = 7;
 
+// Everyday words one typo away from a keyword. They are never taken for a typo: "überall"
+// (everywhere) is not a misspelt "überfall" (robbery). Normalised spelling.
+bool IsCommonWord(const std::string& word) {
+  static const auto* kWords = new std::set<std::string>{
+      "ueberall", "uberall", "notfalls", "bewertung", "bewertungen", "verfolgen", "erfahren",
+      "gestellt", "gefahren", "bewirbt", "einbruchs", "bereits", "vielleicht", "schliesslich",
+      "beachten", "betreff", "betreffend", "anzeigt", "anzeiger", "meldung", "gemeldet",
+      "umbringe", "verletzt", "passiert", "geklappt", "geschafft", "gestorben"};
+  return kWords->count(word) > 0;
+}
+
 bool TokenMatches(const KeywordToken& k, const std::string& word) {
   if (k.prefix && k.suffix) return word.find(k.text) != std::string::npos;
   if (k.prefix) return word.compare(0, k.text.size(), k.text) == 0;
@@ -19,7 +31,7 @@ bool TokenMatches(const KeywordToken& k, const std::string& word) {
            word.compare(word.size() - k.text.size(), k.text.size(), k.text) == 0;
   }
   if (word == k.text) return true;
-  if (!k.fuzzy || word.empty() || word[0] != k.text[0]) return false;
+  if (!k.fuzzy || word.empty() || word[0] != k.text[0] || IsCommonWord(word)) return false;
   if (word.size() + 2 < k.text.size() || word.size() > k.text.size() + 2) return false;
   return EditDistance(word, k.text, 1) <= 1;
 }
@@ -193,10 +205,10 @@ std::vector<TriggerMatch> Matcher::Match(Priority p, const NormalizedText& text,
           if (!masked.empty()) masked.push_back(' ');
           masked += text.tokens[i];
         }
+        re2::StringPiece whole(masked);
         for (const auto& re : ct.patterns) {
-          re2::StringPiece found;
-          if (RE2::PartialMatch(masked, *re, &found) ||
-              (re->NumberOfCapturingGroups() == 0 && RE2::PartialMatch(masked, *re))) {
+          re2::StringPiece found;  // the whole match: a longer match is more specific
+          if (re->Match(whole, 0, whole.size(), RE2::UNANCHORED, &found, 1)) {
             int len = static_cast<int>(CodePointCount(std::string_view(found.data(), found.size())));
             consider(ct, std::max(len, 1), "", re->pattern());
           }
