@@ -246,8 +246,13 @@ class Checker {
     for (const auto& [lang, texts] : langs) {
       for (const auto& [key, t] : texts) {
         if (!used_.count(key) && reported_unused.insert(key).second) {
+          // Hint only at keys that flows use but no template defines: the likely typo pair.
+          std::vector<std::string> undefined;
+          for (const auto& u : used_) {
+            if (!pb_.templates.Has(u)) undefined.push_back(u);
+          }
           diags_.Warning(t.where, "template '" + key + "' is not used by any flow" +
-                                      DidYouMean(key, std::vector<std::string>(used_.begin(), used_.end())));
+                                      DidYouMean(key, undefined));
         }
         // Every text, every variant: variables and label length.
         std::vector<std::pair<std::string, std::string>> all;  // (variant, text)
