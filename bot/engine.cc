@@ -196,12 +196,15 @@ Result<Decision> Engine::Handle(const InboundMessage& msg, const Account& accoun
   auto usable = [&](const std::string& lang) {
     return !lang.empty() && std::find(languages.begin(), languages.end(), lang) != languages.end();
   };
-  if (std::string detected = DetectLanguage(msg.text, text); usable(detected)) {
-    state.language = detected;
-  }
+  // The text's own words are the best evidence of its language; a keyword's language only
+  // decides when the text gives no clear signal ("imdat", "tattoo?"), because the same
+  // word is often listed under several languages.
+  const DetectedLanguage detected = DetectLanguage(msg.text, text);
+  const bool sure = detected.confident && usable(detected.code);
+  if (usable(detected.code)) state.language = detected.code;
   if (state.language.empty()) state.language = account.language;
   auto adopt_trigger_language = [&](const TriggerMatch& m) {
-    if (usable(m.language)) state.language = m.language;
+    if (!sure && usable(m.language)) state.language = m.language;
     d.matched = m.matched;
   };
 
@@ -282,11 +285,19 @@ Result<Decision> Engine::Handle(const InboundMessage& msg, const Account& accoun
     return finish();
   }
 
-  // 2b. The answer to the pending question.
+  // 2b. The answer to the pending question. A choice found only as a word inside a longer
+  // message gives way to a topic with more evidence: "Ja, wie ist das mit Tattoos?" at
+  // "anything else?" is a question about tattoos, not just "yes".
+  std::vector<TriggerMatch> topics;
+  if (has_text) {
+    topics = pb.matcher->Match(Priority::kNormal, text, msg.text);
+    if (topics.empty()) topics = pb.matcher->Match(Priority::kLow, text, msg.text);
+  }
   if (pending_step) {
-    int c = pb.matcher->MatchChoice(*pending_flow, *pending_step, text);
-    if (c >= 0) {
-      const Choice& choice = pending_step->choices[static_cast<size_t>(c)];
+    auto answer = pb.matcher->MatchChoice(*pending_flow, *pending_step, text);
+    bool topic_wins = !answer.exact && !topics.empty() && topics.front().score > answer.weight;
+    if (answer.index >= 0 && !topic_wins) {
+      const Choice& choice = pending_step->choices[static_cast<size_t>(answer.index)];
       d.flow = pending_flow->name;
       d.matched = "choice " + choice.id;
       turn.Follow(*pending_flow, choice.next);
@@ -295,13 +306,10 @@ Result<Decision> Engine::Handle(const InboundMessage& msg, const Account& accoun
   }
 
   // 3. Triggers: a new topic, even in the middle of a question.
-  if (has_text) {
-    auto matches = pb.matcher->Match(Priority::kNormal, text, msg.text);
-    if (!matches.empty()) {
-      adopt_trigger_language(matches.front());
-      turn.StartFlow(*matches.front().flow, matches.front().trigger->start_at);
-      return finish();
-    }
+  if (!topics.empty()) {
+    adopt_trigger_language(topics.front());
+    turn.StartFlow(*topics.front().flow, topics.front().trigger->start_at);
+    return finish();
   }
 
   // 4. Not understood: ask again a few times, then give up gracefully.

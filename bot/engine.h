@@ -5,7 +5,7 @@
 //   1. interrupt flows (emergencies), on every message, in every state;
 //   2. a button tap, or the answer to the pending question (label text in any language,
 //      its number, or a choice keyword);
-//   3. the triggers of normal flows;
+//   3. the triggers of normal flows, then of low-priority (small-talk) flows;
 //   4. the pending question's "not understood" rule, then the fallback flow.
 // Notice flows (the personal-data warning) add their replies in front, except when an
 // emergency answered.

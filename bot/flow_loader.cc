@@ -56,14 +56,23 @@ Trigger ReadTrigger(YamlReader& r, const YAML::Node& node) {
     r.diags().Error(t.where, "a trigger needs keywords: or patterns:, e.g. 'keywords: [hallo]'");
     return t;
   }
-  r.CheckKeys(node, {"keywords", "patterns", "raw_patterns", "except", "start_at"}, "'when'");
+  r.CheckKeys(node, {"keywords", "all_of", "patterns", "raw_patterns", "except", "start_at"},
+              "'when'");
   if (node["keywords"]) t.keywords = ReadKeywords(r, node["keywords"], "keyword");
+  if (const YAML::Node& groups = node["all_of"]) {
+    if (!groups.IsSequence() || groups.size() < 2) {
+      r.diags().Error(r.At(groups), "all_of: is a list of at least two keyword groups, e.g. "
+                                    "all_of: [ [gerade, jetzt], [schlägt, tritt] ]");
+    } else {
+      for (const auto& g : groups) t.all_of.push_back(ReadKeywords(r, g, "keyword"));
+    }
+  }
   if (node["patterns"]) t.patterns = ReadPatterns(r, node["patterns"]);
   if (node["raw_patterns"]) t.raw_patterns = ReadPatterns(r, node["raw_patterns"]);
   if (node["except"]) t.except = ReadKeywords(r, node["except"], "except phrase");
   if (node["start_at"]) t.start_at = r.String(node["start_at"], "a step id").value_or("");
-  if (t.keywords.empty() && t.patterns.empty() && t.raw_patterns.empty()) {
-    r.diags().Error(t.where, "this trigger has no keywords:, patterns: or raw_patterns:");
+  if (t.keywords.empty() && t.all_of.empty() && t.patterns.empty() && t.raw_patterns.empty()) {
+    r.diags().Error(t.where, "this trigger has no keywords:, all_of:, patterns: or raw_patterns:");
   }
   return t;
 }
@@ -196,16 +205,17 @@ void ReadFlow(YamlReader& r, const YAML::Node& root, FlowSet& out) {
   if (root["description"]) f.description = r.String(root["description"], "text").value_or("");
   if (root["priority"]) {
     std::string p = r.String(root["priority"], "a priority").value_or("normal");
-    static const std::vector<std::string> kPriorities = {"interrupt", "notice", "normal",
+    static const std::vector<std::string> kPriorities = {"interrupt", "notice", "normal", "low",
                                                          "fallback"};
     if (p == "interrupt") f.priority = Priority::kInterrupt;
     else if (p == "notice") f.priority = Priority::kNotice;
     else if (p == "normal") f.priority = Priority::kNormal;
+    else if (p == "low") f.priority = Priority::kLow;
     else if (p == "fallback") f.priority = Priority::kFallback;
     else {
       r.diags().Error(r.At(root["priority"]),
                       "unknown priority '" + p + "'" + DidYouMean(p, kPriorities) +
-                          "; use interrupt, notice, normal or fallback");
+                          "; use interrupt, notice, normal, low or fallback");
     }
   }
   for (auto& [flag, where] : r.StringList(root["flags"], "flag")) f.flags.push_back(flag);

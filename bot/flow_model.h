@@ -16,6 +16,7 @@ enum class Priority {
   kInterrupt,  // checked first on every message, even inside another flow (emergencies)
   kNotice,     // adds its replies in front of whatever answers the message (data warning)
   kNormal,     // started by its triggers when no question is pending or the answer fits none
+  kLow,        // small talk (greetings, thanks): only when no normal flow matched
   kFallback,   // answers what nothing else understood; exactly one flow should have it
 };
 
@@ -36,6 +37,9 @@ struct Pattern {
 // `except` phrases have been taken out of the text.
 struct Trigger {
   std::vector<Keyword> keywords;
+  // Groups of which every one must match somewhere in the message, e.g. "something happens
+  // now" and "someone is hurt": {gerade, jetzt} x {schlägt, tritt}. Any order, any distance.
+  std::vector<std::vector<Keyword>> all_of;
   std::vector<Pattern> patterns;      // run on the normalised text
   std::vector<Pattern> raw_patterns;  // run on the text as typed (e-mail, IBAN, ...)
   std::vector<Keyword> except;        // phrases that make a keyword harmless ("hilfe bei")

@@ -49,7 +49,7 @@ const std::map<std::string, std::set<std::string>>& Stopwords() {
 
 }  // namespace
 
-std::string DetectLanguage(std::string_view raw, const NormalizedText& normalized) {
+DetectedLanguage DetectLanguage(std::string_view raw, const NormalizedText& normalized) {
   // Count scripts and distinctive letters on the raw text: normalising removes exactly
   // the marks that tell Turkish, Polish and German apart.
   int arabic = 0, cyrillic = 0, latin = 0;
@@ -72,11 +72,13 @@ std::string DetectLanguage(std::string_view raw, const NormalizedText& normalize
       case 0x0131: case 0x015F: case 0x011F: ++letters["tr"]; break;               // ı ş ğ
       case 0x0105: case 0x0119: case 0x0142: case 0x0144: case 0x015B:
       case 0x017A: case 0x017C: case 0x0107: ++letters["pl"]; break;               // ą ę ł ń ś ź ż ć
-      case 0x00E4: case 0x00F6: case 0x00FC: case 0x00DF: ++letters["de"]; break;  // ä ö ü ß
+      case 0x00E4: case 0x00DF: ++letters["de"]; break;                            // ä ß
+      case 0x00F6: case 0x00FC: ++letters["de_tr"]; break;  // ö ü: German and Turkish
+      case 0x00E7: ++letters["tr_weak"]; break;             // ç: Turkish (also French)
       default: break;
     }
   }
-  if (arabic > cyrillic && arabic > latin) return "ar";
+  if (arabic > cyrillic && arabic > latin) return {"ar", true};
 
   std::map<std::string, int> score;
   for (const auto& token : normalized.tokens) {
@@ -87,14 +89,16 @@ std::string DetectLanguage(std::string_view raw, const NormalizedText& normalize
   if (cyrillic > latin) {
     int uk = score["uk"] + 2 * letters["uk"];
     int ru = score["ru"] + 2 * letters["ru"];
-    return uk > ru ? "uk" : "ru";  // Cyrillic with no tell: Russian is the likelier reader
+    if (uk == ru) return {"ru", false};  // no tell: Russian is the likelier reader, a guess
+    return {uk > ru ? "uk" : "ru", true};
   }
-  if (latin == 0) return "";
+  if (latin == 0) return {};
   // Distinctive letters are strong evidence (ü can appear in Turkish, so tr letters weigh
   // more than German umlauts).
   score["tr"] += 3 * letters["tr"];
   score["pl"] += 3 * letters["pl"];
-  score["de"] += 2 * letters["de"];
+  score["de"] += 2 * letters["de"] + letters["de_tr"];
+  score["tr"] += letters["de_tr"] + letters["tr_weak"];
   std::string best;
   int best_score = 0, second = 0;
   for (const char* lang : {"de", "en", "tr", "pl"}) {
@@ -108,8 +112,10 @@ std::string DetectLanguage(std::string_view raw, const NormalizedText& normalize
     }
   }
   // A tie tells us nothing; one stopword against none is enough for a short message.
-  if (best_score == 0 || best_score == second) return "";
-  return best;
+  if (best_score == 0 || best_score == second) return {};
+  // Shared letters alone (ö, ü) are only a guess.
+  bool only_shared = score[best] <= letters["de_tr"] + letters["tr_weak"];
+  return {best, !only_shared};
 }
 
 }  // namespace wache::bot

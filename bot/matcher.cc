@@ -36,10 +36,13 @@ bool TokenMatches(const KeywordToken& k, const std::string& word) {
   return EditDistance(word, k.text, 1) <= 1;
 }
 
-std::unique_ptr<RE2> CompilePattern(const Pattern& p, Diagnostics& diags) {
+// Normalised text is lower case anyway, so those patterns ignore case (staff may write
+// "Hilfe"). Raw patterns see the text as typed and are case-sensitive: a licence plate is
+// "K-AB 12", while "ab 16" is an age. (?i) in a raw pattern turns case off where wanted.
+std::unique_ptr<RE2> CompilePattern(const Pattern& p, bool case_sensitive, Diagnostics& diags) {
   RE2::Options options;
   options.set_log_errors(false);
-  options.set_case_sensitive(false);
+  options.set_case_sensitive(case_sensitive);
   auto re = std::make_unique<RE2>(p.regex, options);
   if (!re->ok()) {
     diags.Error(p.where, "invalid RE2 pattern: " + re->error() +
@@ -53,19 +56,38 @@ std::unique_ptr<RE2> CompilePattern(const Pattern& p, Diagnostics& diags) {
 std::vector<bool> ExceptMask(const std::vector<CompiledKeyword>& except,
                              const std::vector<std::string>& tokens) {
   std::vector<bool> mask(tokens.size(), false);
+  const std::vector<bool> none(tokens.size(), false);
   for (const auto& e : except) {
-    std::vector<bool> none(tokens.size(), false);
     // An except phrase may occur several times; mask every occurrence.
-    for (size_t start = 0; start < tokens.size();) {
-      std::vector<std::string> rest(tokens.begin() + static_cast<long>(start), tokens.end());
-      int at = FindKeyword(e, rest, std::vector<bool>(rest.size(), false));
-      if (at < 0) break;
-      size_t begin = start + static_cast<size_t>(at);
-      for (size_t i = 0; i < e.tokens.size() && begin + i < tokens.size(); ++i) mask[begin + i] = true;
-      start = begin + 1;
+    for (int at = FindKeyword(e, tokens, none, 0); at >= 0;
+         at = FindKeyword(e, tokens, none, static_cast<size_t>(at) + 1)) {
+      for (size_t i = 0; i < e.tokens.size(); ++i) mask[static_cast<size_t>(at) + i] = true;
     }
   }
   return mask;
+}
+
+// One piece of evidence: tokens [begin, end) of the message matched something worth
+// `weight`. Patterns have no token span; they get begin = end = -1 and never overlap.
+struct Evidence {
+  int begin = -1, end = -1, weight = 0;
+  std::string language, what;
+};
+
+// Adds up evidence, counting overlapping keyword matches once (the heavier one), so that
+// "anzeige" inside "anzeige erstatten" is not counted twice.
+int TotalWeight(std::vector<Evidence> ev) {
+  std::sort(ev.begin(), ev.end(), [](const Evidence& a, const Evidence& b) { return a.weight > b.weight; });
+  std::vector<std::pair<int, int>> taken;
+  int total = 0;
+  for (const auto& e : ev) {
+    bool overlaps = false;
+    for (const auto& [b, en] : taken) overlaps = overlaps || (e.begin >= 0 && e.begin < en && b < e.end);
+    if (overlaps) continue;
+    if (e.begin >= 0) taken.emplace_back(e.begin, e.end);
+    total += e.weight;
+  }
+  return total;
 }
 
 }  // namespace
@@ -114,9 +136,9 @@ std::vector<CompiledKeyword> CompileKeyword(const Keyword& k) {
 }
 
 int FindKeyword(const CompiledKeyword& kw, const std::vector<std::string>& tokens,
-                const std::vector<bool>& mask) {
+                const std::vector<bool>& mask, size_t from) {
   if (kw.tokens.empty() || kw.tokens.size() > tokens.size()) return -1;
-  for (size_t start = 0; start + kw.tokens.size() <= tokens.size(); ++start) {
+  for (size_t start = from; start + kw.tokens.size() <= tokens.size(); ++start) {
     bool all = true;
     for (size_t i = 0; all && i < kw.tokens.size(); ++i) {
       all = !mask[start + i] && TokenMatches(kw.tokens[i], tokens[start + i]);
@@ -138,14 +160,21 @@ std::unique_ptr<Matcher> Matcher::Build(const FlowSet& flows, const TemplateSet&
       for (const auto& k : trigger.keywords) {
         for (auto& c : CompileKeyword(k)) ct.keywords.push_back(std::move(c));
       }
+      for (const auto& group : trigger.all_of) {
+        std::vector<CompiledKeyword> compiled;
+        for (const auto& k : group) {
+          for (auto& c : CompileKeyword(k)) compiled.push_back(std::move(c));
+        }
+        ct.all_of.push_back(std::move(compiled));
+      }
       for (const auto& k : trigger.except) {
         for (auto& c : CompileKeyword(k)) ct.except.push_back(std::move(c));
       }
       for (const auto& p : trigger.patterns) {
-        if (auto re = CompilePattern(p, diags)) ct.patterns.push_back(std::move(re));
+        if (auto re = CompilePattern(p, false, diags)) ct.patterns.push_back(std::move(re));
       }
       for (const auto& p : trigger.raw_patterns) {
-        if (auto re = CompilePattern(p, diags)) ct.raw_patterns.push_back(std::move(re));
+        if (auto re = CompilePattern(p, true, diags)) ct.raw_patterns.push_back(std::move(re));
       }
       cf.triggers.push_back(std::move(ct));
     }
@@ -181,20 +210,40 @@ std::vector<TriggerMatch> Matcher::Match(Priority p, const NormalizedText& text,
   std::vector<TriggerMatch> out;
   for (const auto& cf : flows_) {
     if (cf.flow->priority != p) continue;
-    std::optional<TriggerMatch> best;
-    auto consider = [&](const CompiledTrigger& ct, int score, std::string language,
-                        std::string matched) {
-      // Within a flow a trigger that starts at a specific step is the more specific one.
-      int adjusted = score + (ct.trigger->start_at.empty() ? 0 : 1000);
-      if (!best || adjusted > best->score) {
-        best = TriggerMatch{cf.flow, ct.trigger, adjusted, std::move(language), std::move(matched)};
-      }
-    };
+    std::vector<Evidence> evidence;
+    const CompiledTrigger* specific = nullptr;  // best-scoring trigger with start_at
+    const CompiledTrigger* any = nullptr;       // best-scoring trigger overall
+    int specific_score = 0, any_score = 0;
+    std::string language, matched;
+    int matched_weight = 0;
+
     for (const auto& ct : cf.triggers) {
+      std::vector<Evidence> mine;
       std::vector<bool> mask = ExceptMask(ct.except, text.tokens);
-      for (const auto& kw : ct.keywords) {
-        if (FindKeyword(kw, text.tokens, mask) >= 0) {
-          consider(ct, kw.weight, kw.language, kw.source->text);
+      auto add_keyword = [&](const CompiledKeyword& kw) {
+        int at = FindKeyword(kw, text.tokens, mask, 0);
+        if (at < 0) return false;
+        mine.push_back({at, at + static_cast<int>(kw.tokens.size()), kw.weight, kw.language,
+                        kw.source->text});
+        return true;
+      };
+      for (const auto& kw : ct.keywords) add_keyword(kw);
+      if (!ct.all_of.empty()) {
+        // Every group must contribute; then all of their matches count as evidence.
+        std::vector<Evidence> groups;
+        bool all = true;
+        for (const auto& group : ct.all_of) {
+          size_t before = mine.size();
+          for (const auto& kw : group) add_keyword(kw);
+          if (mine.size() == before) all = false;
+          for (size_t i = before; i < mine.size(); ++i) groups.push_back(mine[i]);
+          mine.resize(before);
+        }
+        if (all) {
+          std::string joined;
+          for (const auto& g : groups) joined += (joined.empty() ? "" : " + ") + g.what;
+          int w = TotalWeight(groups);
+          mine.push_back({-1, -1, w, "", joined});
         }
       }
       if (!ct.patterns.empty()) {
@@ -210,7 +259,7 @@ std::vector<TriggerMatch> Matcher::Match(Priority p, const NormalizedText& text,
           re2::StringPiece found;  // the whole match: a longer match is more specific
           if (re->Match(whole, 0, whole.size(), RE2::UNANCHORED, &found, 1)) {
             int len = static_cast<int>(CodePointCount(std::string_view(found.data(), found.size())));
-            consider(ct, std::max(len, 1), "", re->pattern());
+            mine.push_back({-1, -1, std::max(len, 1), "", re->pattern()});
           }
         }
       }
@@ -218,11 +267,28 @@ std::vector<TriggerMatch> Matcher::Match(Priority p, const NormalizedText& text,
         re2::StringPiece whole(raw.data(), raw.size());
         re2::StringPiece found;
         if (re->Match(whole, 0, whole.size(), RE2::UNANCHORED, &found, 1)) {
-          consider(ct, std::max(1, static_cast<int>(found.size())), "", re->pattern());
+          mine.push_back({-1, -1, std::max(1, static_cast<int>(found.size())), "", re->pattern()});
         }
       }
+      if (mine.empty()) continue;
+      int score = TotalWeight(mine);
+      if (score > any_score) any_score = score, any = &ct;
+      if (!ct.trigger->start_at.empty() && score > specific_score) specific_score = score, specific = &ct;
+      for (const auto& e : mine) {
+        // The heaviest single match names the language and is shown to staff.
+        if (e.weight > matched_weight) {
+          matched_weight = e.weight;
+          matched = e.what;
+          language = e.language;
+        }
+        evidence.push_back(e);
+      }
     }
-    if (best) out.push_back(*best);
+    if (!any) continue;
+    // Within a flow, a trigger that starts at a specific step wins: "Darf ich mich mit Tattoo
+    // bewerben?" goes straight to the tattoo answer, not to the menu.
+    const CompiledTrigger* chosen = specific ? specific : any;
+    out.push_back(TriggerMatch{cf.flow, chosen->trigger, TotalWeight(evidence), language, matched});
   }
   // Stable: equal scores keep file order, so results never depend on hashing.
   std::stable_sort(out.begin(), out.end(),
@@ -230,13 +296,14 @@ std::vector<TriggerMatch> Matcher::Match(Priority p, const NormalizedText& text,
   return out;
 }
 
-int Matcher::MatchChoice(const Flow& flow, const Step& step, const NormalizedText& text) const {
+Matcher::ChoiceMatch Matcher::MatchChoice(const Flow& flow, const Step& step,
+                                          const NormalizedText& text) const {
   int index = -1;
   for (size_t s = 0; s < flow.steps.size(); ++s) {
     if (&flow.steps[s] == &step) index = static_cast<int>(s);
   }
   auto it = choices_.find(flow.name + '\n' + std::to_string(index));
-  if (it == choices_.end() || text.tokens.empty()) return -1;
+  if (it == choices_.end() || text.tokens.empty()) return {};
   const auto& choices = it->second;
 
   // "2", "2.", "nr 2": the number of a choice as it was shown.
@@ -244,31 +311,29 @@ int Matcher::MatchChoice(const Flow& flow, const Step& step, const NormalizedTex
     const std::string& last = text.tokens.back();
     if (last.size() <= 2 && std::all_of(last.begin(), last.end(), ::isdigit)) {
       int n = std::stoi(last);
-      if (n >= 1 && n <= static_cast<int>(choices.size())) return n - 1;
+      if (n >= 1 && n <= static_cast<int>(choices.size())) return {n - 1, true, 0};
     }
   }
   // The label itself, in any language ("Voraussetzungen", "Requirements").
   for (size_t c = 0; c < choices.size(); ++c) {
     for (const auto& label : choices[c].labels) {
-      if (label == text.text) return static_cast<int>(c);
+      if (label == text.text) return {static_cast<int>(c), true, 0};
     }
   }
   // A choice keyword, or the label's words inside a longer answer; the longest wins.
-  int best = -1, best_weight = 0;
+  ChoiceMatch best;
   std::vector<bool> mask(text.tokens.size(), false);
   for (size_t c = 0; c < choices.size(); ++c) {
     for (const auto& kw : choices[c].keywords) {
-      if (kw.weight > best_weight && FindKeyword(kw, text.tokens, mask) >= 0) {
-        best = static_cast<int>(c);
-        best_weight = kw.weight;
+      if (kw.weight > best.weight && FindKeyword(kw, text.tokens, mask) >= 0) {
+        best = {static_cast<int>(c), false, kw.weight};
       }
     }
     for (const auto& label : choices[c].labels) {
       if (label.empty()) continue;
-      int weight = static_cast<int>(CodePointCount(label));
-      if (weight > best_weight && (" " + text.text + " ").find(" " + label + " ") != std::string::npos) {
-        best = static_cast<int>(c);
-        best_weight = weight;
+      int weight = static_cast<int>(CodePointCount(label)) + 1;
+      if (weight > best.weight && (" " + text.text + " ").find(" " + label + " ") != std::string::npos) {
+        best = {static_cast<int>(c), false, weight};
       }
     }
   }

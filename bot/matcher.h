@@ -46,8 +46,8 @@ std::vector<CompiledKeyword> CompileKeyword(const Keyword& k);
 
 struct TriggerMatch {
   const Flow* flow = nullptr;
-  const Trigger* trigger = nullptr;
-  int score = 0;          // larger = more specific
+  const Trigger* trigger = nullptr;  // the most specific trigger that matched (picks start_at)
+  int score = 0;          // evidence: letters matched by non-overlapping keywords and patterns
   std::string language;   // language of the matched keyword, "" if any/pattern
   std::string matched;    // what matched (for `simulate` output and debugging)
 };
@@ -59,18 +59,26 @@ class Matcher {
   static std::unique_ptr<Matcher> Build(const FlowSet& flows, const TemplateSet& templates,
                                         Diagnostics& diags);
 
-  // The best match of each flow with priority `p`, best first (score, then file order).
+  // The match of each flow with priority `p`, best first (score, then file order). A flow's
+  // score adds up the letters of everything that matched, overlapping matches counted once,
+  // so two pieces of evidence beat one.
   std::vector<TriggerMatch> Match(Priority p, const NormalizedText& text,
                                   std::string_view raw) const;
 
   // Which choice of `step` (an ask step of `flow`) the text answers: a number ("2"), a
-  // label in any language, or one of the choice's keywords. -1 if none fits.
-  int MatchChoice(const Flow& flow, const Step& step, const NormalizedText& text) const;
+  // label in any language, or one of the choice's keywords inside a longer answer.
+  struct ChoiceMatch {
+    int index = -1;      // -1 if none fits
+    bool exact = false;  // the whole answer is the number or a label
+    int weight = 0;      // letters matched, when not exact
+  };
+  ChoiceMatch MatchChoice(const Flow& flow, const Step& step, const NormalizedText& text) const;
 
  private:
   struct CompiledTrigger {
     const Trigger* trigger = nullptr;
     std::vector<CompiledKeyword> keywords;
+    std::vector<std::vector<CompiledKeyword>> all_of;
     std::vector<CompiledKeyword> except;
     std::vector<std::unique_ptr<RE2>> patterns;
     std::vector<std::unique_ptr<RE2>> raw_patterns;
@@ -89,9 +97,9 @@ class Matcher {
   std::map<std::string, std::vector<CompiledChoice>> choices_;
 };
 
-// Finds `kw` in `tokens`, skipping tokens where mask[i] is true. Returns the token index
-// where it starts, or -1.
+// Finds `kw` in `tokens` at or after `from`, skipping tokens where mask[i] is true. Returns
+// the token index where it starts, or -1.
 int FindKeyword(const CompiledKeyword& kw, const std::vector<std::string>& tokens,
-                const std::vector<bool>& mask);
+                const std::vector<bool>& mask, size_t from = 0);
 
 }  // namespace wache::bot

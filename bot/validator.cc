@@ -331,7 +331,8 @@ class Checker {
                                           "); only one of them can answer it");
             }
           }
-          if (f.priority == Priority::kNormal && k.text.find('*') == std::string::npos) {
+          if ((f.priority == Priority::kNormal || f.priority == Priority::kLow) &&
+              k.text.find('*') == std::string::npos) {
             auto hits = pb_.matcher->Match(Priority::kInterrupt, n, k.text);
             if (!hits.empty()) {
               diags_.Warning(k.where, "keyword '" + k.text + "' is shadowed: the interrupt flow '" +

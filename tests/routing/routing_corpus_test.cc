@@ -53,28 +53,42 @@ struct Counts {
   double recall() const { return tp + fn ? 100.0 * tp / (tp + fn) : 100.0; }
 };
 
-TEST(RoutingCorpusTest, ShippedFlowsRouteTheCorpusAndNeverMissAnEmergency) {
+struct Figures {
+  double routed_percent = 0;
+  Counts emergency;
+  int false_alarm_applicant = 0;
+};
+
+// Routes every message of a labelled file through the shipped flows and prints the table.
+Figures Evaluate(const std::string& file, size_t min_size) {
+  Figures fig;
   const std::string root = WACHE_SOURCE_DIR;
   Diagnostics diags;
   GatewayConfig config = LoadConfig(root + "/config/wache.yaml", diags);
   auto playbook = Playbook::Load(config.flows_dir, config.templates_dir, diags);
-  ASSERT_FALSE(diags.has_errors()) << diags.Format();
+  EXPECT_FALSE(diags.has_errors()) << diags.Format();
+  if (diags.has_errors()) return fig;
   const Account& account = config.accounts.front();
 
-  auto corpus = ReadCorpus(root + "/tests/routing/corpus.tsv");
-  ASSERT_GE(corpus.size(), 300u);
+  auto corpus = ReadCorpus(root + "/tests/routing/" + file);
+  EXPECT_GE(corpus.size(), min_size);
+  if (corpus.empty()) return fig;
 
   MemoryStateStore store;
   FakeClock clock;
   Engine engine(playbook, store, clock);
   std::map<std::string, Counts> per_flow;
+  const std::string tag = file + ":";
   Counts emergency, personal;
   int correct = 0, false_alarm_applicant = 0;
   std::vector<std::string> misses;
   for (const auto& ex : corpus) {
     InboundMessage msg{account.platform, account.id, "corpus-" + std::to_string(ex.line), "", ex.text, "", {}};
     auto d = engine.Handle(msg, account);
-    ASSERT_TRUE(d.ok()) << d.status().message();
+    if (!d.ok()) {
+      ADD_FAILURE() << d.status().message();
+      continue;
+    }
     const std::string got = d.value().flow;
     const auto& flags = d.value().flags;
     if (got == ex.expected) {
@@ -84,7 +98,7 @@ TEST(RoutingCorpusTest, ShippedFlowsRouteTheCorpusAndNeverMissAnEmergency) {
       per_flow[got].fp++;
       per_flow[ex.expected].fn++;
       std::ostringstream m;
-      m << "  corpus.tsv:" << ex.line << " [" << ex.language << "] expected " << ex.expected
+      m << "  " << file << ":" << ex.line << " [" << ex.language << "] expected " << ex.expected
         << ", got " << (got.empty() ? "-" : got) << " (matched '" << d.value().matched << "'): " << ex.text;
       misses.push_back(m.str());
     }
@@ -93,7 +107,7 @@ TEST(RoutingCorpusTest, ShippedFlowsRouteTheCorpusAndNeverMissAnEmergency) {
     if (!want_e && got_e) emergency.fp++;
     if (want_e && !got_e) {
       emergency.fn++;
-      ADD_FAILURE() << "missed emergency at corpus.tsv:" << ex.line << ": " << ex.text << " (got "
+      ADD_FAILURE() << "missed emergency at " << file << ":" << ex.line << ": " << ex.text << " (got "
                     << (got.empty() ? "-" : got) << ")";
     }
     if (ex.expected == "applicant" && got_e) ++false_alarm_applicant;
@@ -106,7 +120,7 @@ TEST(RoutingCorpusTest, ShippedFlowsRouteTheCorpusAndNeverMissAnEmergency) {
     }
   }
 
-  std::cout << "\nRouting corpus: " << corpus.size() << " messages, " << correct << " routed as labelled ("
+  std::cout << "\nRouting " << file << ": " << corpus.size() << " messages, " << correct << " routed as labelled ("
             << std::fixed << std::setprecision(1) << 100.0 * correct / corpus.size() << "%)\n";
   std::cout << std::left << std::setw(16) << "flow" << std::right << std::setw(11) << "precision"
             << std::setw(9) << "recall" << std::setw(8) << "n\n";
@@ -125,10 +139,27 @@ TEST(RoutingCorpusTest, ShippedFlowsRouteTheCorpusAndNeverMissAnEmergency) {
   std::cout << "misrouted:\n";
   for (const auto& m : misses) std::cout << m << "\n";
 
-  EXPECT_EQ(emergency.fn, 0) << "emergency recall must be 100%";
+  fig.routed_percent = 100.0 * correct / corpus.size();
+  fig.emergency = emergency;
+  fig.false_alarm_applicant = false_alarm_applicant;
+  return fig;
+}
+
+TEST(RoutingCorpusTest, ShippedFlowsRouteTheCorpusAndNeverMissAnEmergency) {
+  Figures fig = Evaluate("corpus.tsv", 300);
+  EXPECT_EQ(fig.emergency.fn, 0) << "emergency recall must be 100%";
   // Guards against silent regressions of the other flows; raise these as the flows improve.
-  EXPECT_GE(100.0 * correct / corpus.size(), 85.0);
-  EXPECT_LE(false_alarm_applicant, 2);
+  EXPECT_GE(fig.routed_percent, 90.0);
+  EXPECT_LE(fig.false_alarm_applicant, 2);
+}
+
+// A second set, written by another author without seeing the flows or the corpus above,
+// so that tuning keywords to one corpus cannot hide poor generalisation.
+TEST(RoutingCorpusTest, ShippedFlowsRouteTheIndependentHoldoutSet) {
+  Figures fig = Evaluate("holdout.tsv", 150);
+  EXPECT_EQ(fig.emergency.fn, 0) << "emergency recall must be 100%";
+  EXPECT_GE(fig.routed_percent, 85.0);
+  EXPECT_LE(fig.false_alarm_applicant, 2);
 }
 
 }  // namespace
