@@ -241,7 +241,10 @@ std::vector<TriggerMatch> Matcher::Match(Priority p, const NormalizedText& text,
         }
         if (all) {
           std::string joined;
-          for (const auto& g : groups) joined += (joined.empty() ? "" : " + ") + g.what;
+          for (const auto& g : groups) {
+            // Both umlaut spellings of one keyword may match; name it once.
+            if (joined.find(g.what) == std::string::npos) joined += (joined.empty() ? "" : " + ") + g.what;
+          }
           int w = TotalWeight(groups);
           mine.push_back({-1, -1, w, "", joined});
         }

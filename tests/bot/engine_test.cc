@@ -72,6 +72,7 @@ when:
 steps:
   - say: netiquette.reply
 )",
+    "flow: smalltalk\npriority: low\nwhen:\n  keywords: [danke]\nsteps:\n  - say: smalltalk.reply\n",
     "flow: fallback\npriority: fallback\nsteps:\n  - say: fallback.text\n",
 };
 
@@ -88,6 +89,7 @@ btn.yes: Ja
 report.online: Nutzen Sie die Onlinewache.
 netiquette.reply: Bitte bleiben Sie sachlich.
 fallback.text: Das verstehe ich nicht.
+smalltalk.reply: Gern!
 common.please_pick: Bitte tippen Sie auf eine Antwort.
 common.stale_button: Diese Auswahl ist nicht mehr aktuell.
 )";
@@ -243,6 +245,16 @@ TEST_F(EngineTest, ChoiceLeadingToAnotherFlowStartsIt) {
   EXPECT_THAT(d.flags, Contains("emergency"));
 }
 
+TEST_F(EngineTest, TopicWithMoreEvidenceBeatsAChoiceKeywordInsideALongerMessage) {
+  Send("Ich habe eine Anzeige");
+  EXPECT_THAT(Keys(Send("ja, und sind Tattoos erlaubt?")), ElementsAre("applicant.tattoos"));
+}
+
+TEST_F(EngineTest, LowPriorityFlowAnswersOnlyWhenNoNormalFlowMatches) {
+  EXPECT_EQ(Send("danke").flow, "smalltalk");
+  EXPECT_EQ(Send("danke, eine Frage zur Bewerbung").flow, "applicant");
+}
+
 TEST_F(EngineTest, NoticeRepliesGoInFrontOfTheAnswer) {
   Decision d = Send("Bewerbung, meine Mail ist max@example.org");
   EXPECT_EQ(d.flow, "applicant");
@@ -272,13 +284,20 @@ TEST_F(EngineTest, MaxRepliesSilencesTheFlowAfterwards) {
   EXPECT_THAT(second.flags, Contains("silenced"));
 }
 
-TEST_F(EngineTest, LanguageIsChosenFromTheTriggerKeyword) {
-  // German stopwords ("ich", "will"), but the keyword that decided is English.
-  Decision d = Send("ich will apply");
+TEST_F(EngineTest, LanguageIsChosenFromTheTriggerKeywordWhenTheTextGivesNoSignal) {
+  Decision d = Send("apply?");
   EXPECT_EQ(d.language, "en");
   ASSERT_EQ(d.replies.size(), 1u);
   EXPECT_EQ(d.replies[0].text, "What would you like to know?");
   EXPECT_EQ(d.replies[0].buttons[0].label, "Requirements");
+}
+
+TEST_F(EngineTest, TextLanguageBeatsTheLanguageOfTheKeyword) {
+  // German stopwords ("ich", "will") around a keyword listed as English.
+  Decision d = Send("ich will apply");
+  EXPECT_EQ(d.flow, "applicant");
+  EXPECT_EQ(d.language, "de");
+  EXPECT_EQ(d.replies[0].text, "Was möchten Sie wissen?");
 }
 
 TEST_F(EngineTest, LanguageIsDetectedFromTheTextWhenNoTriggerDecides) {

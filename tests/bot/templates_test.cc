@@ -174,7 +174,7 @@ TEST(TemplatesTest, EmptyFileIsOnlyAWarning) {
 
 TEST(TemplatesTest, NonMapFileAndBadSyntaxAreErrors) {
   EXPECT_THAT(Errors("- a\n- b\n"), HasSubstr("t.yaml:1:1: error: a template file is a map"));
-  EXPECT_THAT(Errors("a: \"unclosed\n"), HasSubstr("error: YAML syntax"));
+  EXPECT_THAT(Errors("a: [unclosed\n"), HasSubstr("t.yaml:2:1: error: YAML syntax"));
 }
 
 TEST(TemplatesTest, LoadDirReadsTwoLetterFoldersAndWarnsAboutOthers) {
