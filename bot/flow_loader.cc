@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "bot/normalizer.h"
 #include "bot/yaml_source.h"
 
 namespace wache::bot {
@@ -38,6 +39,11 @@ std::vector<Keyword> ReadKeywords(YamlReader& r, const YAML::Node& node, const s
   for (const auto& k : out) {
     if (k.text.find_first_not_of(" \t*") == std::string::npos) {
       r.diags().Error(k.where, "empty " + what + "; remove it or write a word");
+    } else if (Normalize(k.text).tokens.empty()) {
+      // Matching ignores punctuation and emoji, so this could never match anything.
+      r.diags().Error(k.where, what + " '" + k.text + "' has no letters or digits, so it can never "
+                                     "match (punctuation and emoji are ignored); use a word, or a "
+                                     "raw_patterns: entry");
     }
   }
   return out;

@@ -4,6 +4,8 @@
 #include <map>
 #include <set>
 
+#include <utf8proc.h>
+
 #include "bot/templates.h"
 
 namespace wache::bot {
@@ -23,6 +25,42 @@ bool IsCommonWord(const std::string& word) {
   return kWords->count(word) > 0;
 }
 
+// Letters, not bytes: a typo in "помогите" is one edit, and its first letter is "п", not
+// the first byte of it.
+std::u32string CodePoints(std::string_view utf8) {
+  std::u32string out;
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(utf8.data());
+  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(utf8.size());
+  while (left > 0) {
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
+    if (n <= 0) n = 1, cp = 0xFFFD;
+    p += n;
+    left -= n;
+    out.push_back(static_cast<char32_t>(cp));
+  }
+  return out;
+}
+
+bool WithinOneEdit(const std::u32string& a, const std::u32string& b) {
+  const size_t n = a.size(), m = b.size();
+  if (n > m + 1 || m > n + 1) return false;
+  // Optimal string alignment distance, small words only.
+  std::vector<std::vector<int>> d(n + 1, std::vector<int>(m + 1));
+  for (size_t i = 0; i <= n; ++i) d[i][0] = static_cast<int>(i);
+  for (size_t j = 0; j <= m; ++j) d[0][j] = static_cast<int>(j);
+  for (size_t i = 1; i <= n; ++i) {
+    for (size_t j = 1; j <= m; ++j) {
+      int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[n][m] <= 1;
+}
+
 bool TokenMatches(const KeywordToken& k, const std::string& word) {
   if (k.prefix && k.suffix) return word.find(k.text) != std::string::npos;
   if (k.prefix) return word.compare(0, k.text.size(), k.text) == 0;
@@ -31,9 +69,12 @@ bool TokenMatches(const KeywordToken& k, const std::string& word) {
            word.compare(word.size() - k.text.size(), k.text.size(), k.text) == 0;
   }
   if (word == k.text) return true;
-  if (!k.fuzzy || word.empty() || word[0] != k.text[0] || IsCommonWord(word)) return false;
-  if (word.size() + 2 < k.text.size() || word.size() > k.text.size() + 2) return false;
-  return EditDistance(word, k.text, 1) <= 1;
+  if (!k.fuzzy || word.empty() || IsCommonWord(word)) return false;
+  // Cheap byte-length filter first: most words are far off (a letter is at most 4 bytes).
+  if (word.size() + 4 < k.text.size() || word.size() > k.text.size() + 4) return false;
+  const std::u32string w = CodePoints(word), t = CodePoints(k.text);
+  if (w[0] != t[0]) return false;  // the first letter must be right
+  return WithinOneEdit(w, t);
 }
 
 // Normalised text is lower case anyway, so those patterns ignore case (staff may write

@@ -2,6 +2,8 @@
 
 #include <utf8proc.h>
 
+#include <cstdlib>
+
 namespace wache::bot {
 namespace {
 
@@ -53,7 +55,20 @@ const char* SpecialFold(utf8proc_int32_t cp, UmlautMode mode) {
 
 }  // namespace
 
-NormalizedText Normalize(std::string_view utf8, UmlautMode mode) {
+NormalizedText Normalize(std::string_view input, UmlautMode mode) {
+  // Pass 0: compose ("a" + combining diaeresis → "ä"), so that umlauts typed as two code
+  // points are spelled out like the precomposed ones. Invalid UTF-8 is left to pass 1.
+  std::string composed;
+  {
+    utf8proc_uint8_t* out = nullptr;
+    utf8proc_ssize_t n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(input.data()),
+                                      static_cast<utf8proc_ssize_t>(input.size()), &out,
+                                      static_cast<utf8proc_option_t>(UTF8PROC_COMPOSE | UTF8PROC_STABLE));
+    if (n >= 0 && out) composed.assign(reinterpret_cast<char*>(out), static_cast<size_t>(n));
+    else composed.assign(input.data(), input.size());
+    free(out);
+  }
+  std::string_view utf8 = composed;
   // Pass 1: fold every code point into lower-case base letters, or a space.
   std::string folded;
   folded.reserve(utf8.size());

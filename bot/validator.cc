@@ -167,6 +167,27 @@ class Checker {
         go(s.next);
       }
     }
+    // Say steps that lead back to themselves without a question in between would send
+    // message after message without waiting for the person.
+    for (int start = 0; start < n; ++start) {
+      std::vector<bool> seen(static_cast<size_t>(n), false);
+      int i = start;
+      while (i >= 0 && i < n && !f.steps[static_cast<size_t>(i)].is_ask() &&
+             f.steps[static_cast<size_t>(i)].next.flow.empty() && !f.steps[static_cast<size_t>(i)].next.end) {
+        if (seen[static_cast<size_t>(i)]) {
+          if (i == start) {
+            diags_.Error(f.steps[static_cast<size_t>(start)].where,
+                         "steps of flow '" + f.name + "' jump in a circle without asking anything; "
+                         "the bot would send message after message. Add an 'ask:' step or 'end: true'");
+          }
+          break;
+        }
+        seen[static_cast<size_t>(i)] = true;
+        const Step& s = f.steps[static_cast<size_t>(i)];
+        i = s.next.step.empty() ? i + 1 : f.StepIndex(s.next.step);
+      }
+      if (i == start && start < n && seen[static_cast<size_t>(start)]) break;  // reported once
+    }
     for (int i = 0; i < n; ++i) {
       if (!reached[static_cast<size_t>(i)]) {
         const Step& s = f.steps[static_cast<size_t>(i)];
@@ -296,10 +317,27 @@ class Checker {
       }
       for (const auto& [lang, texts] : langs) {
         if (texts.count(key)) continue;
-        std::string fallback = *default_languages_.begin();
+        if (default_languages_.count(lang)) {
+          // An account's own language is the fallback itself: nothing to fall back to.
+          std::string accounts;
+          for (const auto& a : cfg_.accounts) {
+            if (a.language == lang) accounts += (accounts.empty() ? "" : ", ") + a.id;
+          }
+          diags_.Error(any->where, "template '" + key + "' has no '" + lang + "' text, the " +
+                                       "default language of account(s) " + accounts +
+                                       "; add it to templates/" + lang + "/");
+          continue;
+        }
+        std::set<std::string> fallbacks;
+        for (const auto& a : cfg_.accounts) {
+          if (Find(a.language, key)) fallbacks.insert(a.language);
+        }
+        std::string used;
+        for (const auto& f : fallbacks) used += (used.empty() ? "'" : ", '") + f + "'";
         diags_.Warning(any->where, "missing translation: template '" + key + "' has no '" + lang +
-                                       "' text (templates/" + lang + "/); '" + fallback +
-                                       "' is used instead");
+                                       "' text (templates/" + lang + "/); " +
+                                       (used.empty() ? "nothing" : "the account's language (" + used + ")") +
+                                       " is used instead");
       }
     }
   }
@@ -355,6 +393,10 @@ class Checker {
                                   DidYouMean(a.language, langs));
       }
     }
+  }
+
+  const TemplateText* Find(const std::string& lang, const std::string& key) const {
+    return pb_.templates.Find(lang, key);
   }
 
   const Playbook& pb_;

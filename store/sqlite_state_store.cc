@@ -20,6 +20,12 @@ const char* const kMigrations[] = {
 void Migrate(SQLite::Database& db) {
   int version = db.execAndGet("PRAGMA user_version").getInt();
   const int target = static_cast<int>(std::size(kMigrations));
+  if (version > target) {
+    // Written by a newer Wache: running old code on it could corrupt it.
+    throw std::runtime_error("the database has schema version " + std::to_string(version) +
+                             ", newer than this version of Wache knows (" +
+                             std::to_string(target) + "); use the newer Wache or a backup");
+  }
   for (int v = version; v < target; ++v) {
     SQLite::Transaction tx(db);
     db.exec(kMigrations[v]);

@@ -14,22 +14,19 @@ using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::Not;
 
+// Small flows covering every priority; each test below uses one or two of them.
 const char* const kFlows[] = {
     R"(flow: emergency
 priority: interrupt
 flags: [emergency]
-when:
-  keywords: { de: [hilfe, messer], en: [help] }
-steps:
-  - say: emergency.call
+when: { keywords: { de: [hilfe, messer], en: [help] } }
+steps: [ say: emergency.call ]
 )",
     R"(flow: personal_data
 priority: notice
 flags: [personal_data]
-when:
-  raw_patterns: ['[a-z]+@[a-z]+\.[a-z]+']
-steps:
-  - say: personal_data.warning
+when: { raw_patterns: ['[a-z]+@[a-z]+\.[a-z]+'] }
+steps: [ say: personal_data.warning ]
 )",
     R"(flow: applicant
 when:
@@ -42,38 +39,23 @@ steps:
       - { label: btn.requirements, id: requirements, next: requirements }
       - { label: btn.process, id: process, next: process }
     if_not_understood: { say: common.please_pick, ask_again: 2 }
-  - id: requirements
-    say: applicant.requirements
-    end: true
-  - id: process
-    say: applicant.process
-    handover: true
-    end: true
-  - id: tattoos
-    say: applicant.tattoos
+  - { id: requirements, say: applicant.requirements, end: true }
+  - { id: process, say: applicant.process, handover: true, end: true }
+  - { id: tattoos, say: applicant.tattoos }
 )",
     R"(flow: report
-when:
-  keywords: [anzeige]
+when: { keywords: [anzeige] }
 steps:
   - id: now
     ask: report.now
-    choices:
-      - { label: btn.yes, id: yes, flow: emergency, keywords: [ja] }
+    choices: [ { label: btn.yes, id: yes, flow: emergency, keywords: [ja] } ]
     if_not_understood: { ask_again: 0, then: online }
-  - id: online
-    say: report.online
+  - { id: online, say: report.online }
 )",
-    R"(flow: netiquette
-flags: [insult]
-max_replies: 1
-when:
-  keywords: [idioten]
-steps:
-  - say: netiquette.reply
-)",
-    "flow: smalltalk\npriority: low\nwhen:\n  keywords: [danke]\nsteps:\n  - say: smalltalk.reply\n",
-    "flow: fallback\npriority: fallback\nsteps:\n  - say: fallback.text\n",
+    "flow: netiquette\nflags: [insult]\nmax_replies: 1\nwhen: { keywords: [idioten] }\n"
+    "steps: [ say: netiquette.reply ]\n",
+    "flow: smalltalk\npriority: low\nwhen: { keywords: [danke] }\nsteps: [ say: smalltalk.reply ]\n",
+    "flow: fallback\npriority: fallback\nsteps: [ say: fallback.text ]\n",
 };
 
 const char kDe[] = R"(emergency.call: "Rufen Sie sofort die {emergency_number} an."

@@ -164,6 +164,14 @@ TEST(FlowLoaderTest, KeywordLanguageMustBeATwoLetterCode) {
   EXPECT_THAT(l->diags.Format(), HasSubstr("f.yaml:3:15: error: 'german' is not a language code"));
 }
 
+TEST(FlowLoaderTest, KeywordWithoutAnyLetterOrDigitIsAnError) {
+  auto blank = Load("flow: x\nwhen:\n  keywords: [\"*\"]\nsteps:\n  - say: a\n");
+  EXPECT_THAT(blank->diags.Format(), HasSubstr("f.yaml:3:14: error: empty keyword"));
+  auto emoji = Load("flow: x\nwhen:\n  keywords:\n    - \"🚨\"\n    - \"!!!\"\nsteps:\n  - say: a\n");
+  EXPECT_THAT(emoji->diags.Format(), HasSubstr("f.yaml:4:7: error:"));
+  EXPECT_THAT(emoji->diags.Format(), HasSubstr("f.yaml:5:7: error:"));
+}
+
 TEST(FlowLoaderTest, WrongValueTypesAreReportedNotThrown) {
   auto l = Load("flow: [a, b]\nmax_replies: many\nsteps:\n  - say: a\n    handover: maybe\n");
   std::string out = l->diags.Format();

@@ -7,15 +7,17 @@
 namespace wache::bot {
 namespace {
 
-std::string Detect(const std::string& text) { return DetectLanguage(text, Normalize(text)); }
+std::string Detect(const std::string& text) { return DetectLanguage(text, Normalize(text)).code; }
+bool Confident(const std::string& text) { return DetectLanguage(text, Normalize(text)).confident; }
 
 TEST(LanguageTest, GermanByCommonWords) {
   EXPECT_EQ(Detect("Hallo, mir wurde das Fahrrad geklaut"), "de");
   EXPECT_EQ(Detect("Wie kann ich mich bewerben?"), "de");
 }
 
-TEST(LanguageTest, GermanByUmlautsWhenNoCommonWordHelps) {
+TEST(LanguageTest, GermanByItsLettersWhenNoCommonWordHelps) {
   EXPECT_EQ(Detect("Körpergröße"), "de");
+  EXPECT_EQ(Detect("Fußgänger"), "de");
 }
 
 TEST(LanguageTest, EnglishByCommonWords) {
@@ -53,8 +55,22 @@ TEST(LanguageTest, UkrainianByLettersRussianDoesNotUse) {
   EXPECT_EQ(Detect("Привіт"), "uk");
 }
 
-TEST(LanguageTest, CyrillicWithoutAnyTellIsRussian) {
-  EXPECT_EQ(Detect("Москва"), "ru");
+TEST(LanguageTest, CyrillicWithoutAnyTellIsRussianButOnlyAGuess) {
+  EXPECT_EQ(Detect("Вкрали велосипед"), "ru");
+  EXPECT_FALSE(Confident("Вкрали велосипед"));
+  EXPECT_TRUE(Confident("Помогите"));
+}
+
+TEST(LanguageTest, LettersGermanAndTurkishShareAreOnlyAGuess) {
+  EXPECT_EQ(Detect("ölçü"), "tr");  // ö ü shared, ç Turkish (and French)
+  EXPECT_FALSE(Confident("ölçü"));
+  EXPECT_EQ(Detect("Übung"), "");   // one shared letter: a tie, no signal
+}
+
+TEST(LanguageTest, CommonWordsAndDistinctiveLettersAreConfident) {
+  EXPECT_TRUE(Confident("Wie kann ich mich bewerben?"));
+  EXPECT_TRUE(Confident("Körpergröße"));  // ß is German only
+  EXPECT_TRUE(Confident("yardım"));
 }
 
 TEST(LanguageTest, ArabicByScript) {

@@ -51,14 +51,11 @@ TEST(MatcherTest, KeywordWithUmlautMatchesBothSpellingsWithoutUmlaut) {
   EXPECT_EQ(Best(*pb, "uberfall"), "robbery");
 }
 
-TEST(MatcherTest, WildcardAtWordEndMatchesWordStart) {
-  auto pb = Build({FlowYaml("knife", "normal", "  keywords: [\"messer*\"]")});
+TEST(MatcherTest, WildcardMatchesPartOfAWordOnItsSide) {
+  auto pb = Build({FlowYaml("knife", "normal", "  keywords: [\"messer*\"]"),
+                   FlowYaml("theft", "normal", "  keywords: [\"*diebstahl\"]")});
   EXPECT_EQ(Best(*pb, "ein Messerangriff"), "knife");
   EXPECT_EQ(Best(*pb, "Taschenmesser"), "");
-}
-
-TEST(MatcherTest, WildcardAtWordStartMatchesWordEnd) {
-  auto pb = Build({FlowYaml("theft", "normal", "  keywords: [\"*diebstahl\"]")});
   EXPECT_EQ(Best(*pb, "Fahrraddiebstahl melden"), "theft");
   EXPECT_EQ(Best(*pb, "Diebstahlschutz"), "");
 }
@@ -70,6 +67,13 @@ TEST(MatcherTest, LongWordsMatchWithOneTypoIfTheFirstLetterIsRight) {
   EXPECT_EQ(Best(*pb, "bewerbungg"), "applicant");  // letter extra
   EXPECT_EQ(Best(*pb, "gewerbung"), "");            // first letter wrong
   EXPECT_EQ(Best(*pb, "bewrbng"), "");              // two typos
+}
+
+TEST(MatcherTest, OneTypoMeansOneLetterInCyrillicToo) {
+  auto pb = Build({FlowYaml("emergency", "interrupt", "  keywords: [помогите]")});
+  EXPECT_EQ(Best(*pb, "помогте", Priority::kInterrupt), "emergency");   // letter missing
+  EXPECT_EQ(Best(*pb, "помгоите", Priority::kInterrupt), "emergency");  // letters swapped
+  EXPECT_EQ(Best(*pb, "вомогите", Priority::kInterrupt), "");           // first letter wrong
 }
 
 TEST(MatcherTest, ShortWordsMustMatchExactly) {
@@ -124,15 +128,6 @@ TEST(MatcherTest, LongerPhraseWinsOverShorterKeyword) {
   EXPECT_GT(hits[0].score, hits[1].score);
 }
 
-TEST(MatcherTest, EqualScoresKeepFileOrder) {
-  auto pb = Build({FlowYaml("first", "normal", "  keywords: [frage]"),
-                   FlowYaml("second", "normal", "  keywords: [frage]")});
-  auto hits = pb->matcher->Match(Priority::kNormal, Normalize("frage"), "frage");
-  ASSERT_EQ(hits.size(), 2u);
-  EXPECT_EQ(hits[0].flow->name, "first");
-  EXPECT_EQ(hits[1].flow->name, "second");
-}
-
 TEST(MatcherTest, TriggerWithStartAtWinsInsideItsFlow) {
   auto pb = Build({"flow: applicant\n"
                    "when:\n"
@@ -156,8 +151,8 @@ TEST(MatcherTest, ReportsTheLanguageOfTheMatchedKeyword) {
   EXPECT_EQ(de[0].language, "de");
 }
 
-TEST(MatcherTest, PatternRunsOnNormalizedText) {
-  auto pb = Build({FlowYaml("greeting", "normal", "  patterns: ['^(hallo|hi)( zusammen)?$']")});
+TEST(MatcherTest, PatternRunsOnNormalizedTextIgnoringCase) {
+  auto pb = Build({FlowYaml("greeting", "normal", "  patterns: ['^(Hallo|hi)( zusammen)?$']")});
   EXPECT_EQ(Best(*pb, "HALLO zusammen!!!"), "greeting");
   EXPECT_EQ(Best(*pb, "Hallo, mein Rad ist weg"), "");
 }
@@ -175,11 +170,6 @@ TEST(MatcherTest, RawPatternIsCaseSensitiveUnlessItSaysOtherwise) {
   EXPECT_EQ(Best(*pb, "Kennzeichen AB12", Priority::kNotice), "plate");
   EXPECT_EQ(Best(*pb, "ab12", Priority::kNotice), "");
   EXPECT_EQ(Best(*pb, "ab12", Priority::kNormal), "plate_any_case");
-}
-
-TEST(MatcherTest, NormalizedPatternIgnoresTheCaseStaffWroteItIn) {
-  auto pb = Build({FlowYaml("greeting", "normal", "  patterns: ['^Hallo$']")});
-  EXPECT_EQ(Best(*pb, "hallo"), "greeting");
 }
 
 TEST(MatcherTest, AllOfNeedsEveryGroupSomewhereInTheMessage) {

@@ -179,6 +179,21 @@ TEST(ValidatorTest, MissingTranslationIsAWarning) {
                                     "'common.stale_button' has no 'en' text"));
 }
 
+TEST(ValidatorTest, TextMissingInAnAccountsOwnLanguageIsAnError) {
+  Installation in;
+  in.config = "accounts:\n  - id: london\n    platform: x\n    language: en\n"
+              "    variables: { emergency_number: \"999\" }\n";
+  in.en = "emergency.call: \"Call {emergency_number}.\"\nfallback.text: Sorry.\n";
+  Diagnostics d = in.Check();
+  bool reported = false;
+  for (const auto& item : d.all()) {
+    reported = reported || (item.severity == Severity::kError &&
+                            item.message.find("common.stale_button") != std::string::npos &&
+                            item.message.find("'en'") != std::string::npos);
+  }
+  EXPECT_TRUE(reported) << d.Format();
+}
+
 TEST(ValidatorTest, MissingEmergencyFlowIsAnError) {
   Installation in;
   in.flows = {kFallback};
