@@ -2,15 +2,19 @@
 // shown as numbered choices; typing the number taps the button.
 #include <unistd.h>
 
+#include <filesystem>
 #include <iostream>
+#include <memory>
 
 #include "app/commands.h"
 #include "app/loading.h"
 #include "bot/engine.h"
+#include "store/sqlite_state_store.h"
 
 namespace wache::app {
 
-int RunChat(const CommonOptions& opts, const std::string& platform, const std::string& account_id) {
+int RunChat(const CommonOptions& opts, const std::string& platform, const std::string& account_id,
+            bool in_memory) {
   auto loaded = LoadAll(opts);
   if (!ReportLoad(*loaded, std::cerr)) return 1;
   const bot::Account* account = nullptr;
@@ -30,12 +34,29 @@ int RunChat(const CommonOptions& opts, const std::string& platform, const std::s
   }
   const std::string chat_platform = platform.empty() ? account->platform : platform;
 
-  bot::MemoryStateStore store;
+  // The embedded default: conversations live in the config's SQLite file, so a chat that is
+  // restarted goes on where it stopped (within the conversation timeout).
+  std::unique_ptr<bot::StateStore> store;
+  std::string where = "memory";
+  if (!in_memory) {
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(loaded->config.database).parent_path(), ec);
+    auto opened = store::SqliteStateStore::Open(loaded->config.database);
+    if (!opened.ok()) {
+      std::cerr << "wache chat: " << opened.status().message() << " (use --memory to try without)\n";
+      return 1;
+    }
+    store = std::move(opened).value();
+    where = loaded->config.database;
+  } else {
+    store = std::make_unique<bot::MemoryStateStore>();
+  }
   bot::FakeClock clock(bot::SystemClock().Now());
-  bot::Engine engine(loaded->playbook, store, clock);
+  bot::Engine engine(loaded->playbook, *store, clock);
   const bool tty = isatty(STDIN_FILENO);
   std::cout << "Wache chat as " << chat_platform << " account '" << account->id << "' ("
-            << account->name << ", default language " << account->language << ").\n"
+            << account->name << ", default language " << account->language
+            << "); conversation state in " << where << ".\n"
             << "Type a message. A number taps a button. /wait 31m moves the clock, /reset starts "
                "over, /quit ends.\n";
 

@@ -15,7 +15,8 @@ struct CommonOptions {
 
 int RunCheck(const CommonOptions& opts, const std::vector<std::string>& paths, bool quiet);
 int RunSimulate(const CommonOptions& opts, const std::string& state_db);
-int RunChat(const CommonOptions& opts, const std::string& platform, const std::string& account);
+int RunChat(const CommonOptions& opts, const std::string& platform, const std::string& account,
+            bool in_memory);
 int RunTest(const CommonOptions& opts, const std::vector<std::string>& paths, bool verbose);
 
 }  // namespace wache::app

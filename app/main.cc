@@ -43,11 +43,14 @@ int main(int argc, char** argv) {
   add_common(chat);
   chat->add_option("--platform", platform, "whatsapp, messenger, instagram or x");
   chat->add_option("--account", account, "account id from the config");
+  bool in_memory = false;
+  chat->add_flag("--memory", in_memory,
+                 "keep the conversation in memory instead of the config's SQLite file");
 
   CLI11_PARSE(app, argc, argv);
   if (check->parsed()) return wache::app::RunCheck(common, check_paths, quiet);
   if (test->parsed()) return wache::app::RunTest(common, test_paths, verbose);
   if (simulate->parsed()) return wache::app::RunSimulate(common, state_db);
-  if (chat->parsed()) return wache::app::RunChat(common, platform, account);
+  if (chat->parsed()) return wache::app::RunChat(common, platform, account, in_memory);
   return 2;
 }

@@ -263,18 +263,31 @@ class Checker {
   void CheckTemplateTexts() {
     const auto& langs = pb_.templates.by_language();
     std::vector<std::string> variables = cfg_.VariableNames();
+    // Unused keys are reported once, in an account's own language where they exist there.
+    std::vector<std::string> order(default_languages_.begin(), default_languages_.end());
+    for (const auto& [lang, texts] : langs) {
+      if (!default_languages_.count(lang)) order.push_back(lang);
+    }
+    std::vector<std::string> undefined;  // keys flows use but no template defines
+    for (const auto& u : used_) {
+      if (!pb_.templates.Has(u)) undefined.push_back(u);
+    }
     std::set<std::string> reported_unused;
+    for (const auto& lang : order) {
+      auto texts = langs.find(lang);
+      if (texts == langs.end()) continue;
+      for (const auto& [key, t] : texts->second) {
+        if (used_.count(key) || !reported_unused.insert(key).second) continue;
+        // Hint only at a close, undefined key: the likely typo pair.
+        std::string hint;
+        for (const auto& u : undefined) {
+          if (EditDistance(key, u, 2) <= 2) hint = " (did flows mean this where they say '" + u + "'?)";
+        }
+        diags_.Warning(t.where, "template '" + key + "' is not used by any flow" + hint);
+      }
+    }
     for (const auto& [lang, texts] : langs) {
       for (const auto& [key, t] : texts) {
-        if (!used_.count(key) && reported_unused.insert(key).second) {
-          // Hint only at keys that flows use but no template defines: the likely typo pair.
-          std::vector<std::string> undefined;
-          for (const auto& u : used_) {
-            if (!pb_.templates.Has(u)) undefined.push_back(u);
-          }
-          diags_.Warning(t.where, "template '" + key + "' is not used by any flow" +
-                                      DidYouMean(key, undefined));
-        }
         // Every text, every variant: variables and label length.
         std::vector<std::pair<std::string, std::string>> all;  // (variant, text)
         for (const auto& v : t.variations) all.emplace_back("", v);
