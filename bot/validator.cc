@@ -365,10 +365,12 @@ class Checker {
     for (const auto& f : pb_.flows.flows) {
       for (const auto& t : f.triggers) {
         for (const auto& k : t.keywords) {
-          std::string norm = k.language + ":" + k.text;
           NormalizedText n = Normalize(k.text);
-          std::string id = std::to_string(static_cast<int>(f.priority)) + "|" + k.language + "|" + n.text +
-                           (k.text.find('*') != std::string::npos ? "*" : "");
+          // Where the wildcards sit matters: "*tattoo" and "tattoo*" are different keywords.
+          const bool lead = !k.text.empty() && k.text.front() == '*';
+          const bool trail = !k.text.empty() && k.text.back() == '*';
+          std::string id = std::to_string(static_cast<int>(f.priority)) + "|" + k.language + "|" +
+                           (lead ? "*" : "") + n.text + (trail ? "*" : "");
           auto [it, inserted] = seen.emplace(id, Seen{&f, k.where});
           if (!inserted) {
             std::string other = it->second.where.file + ":" + std::to_string(it->second.where.line) +
