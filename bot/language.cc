@@ -54,15 +54,8 @@ DetectedLanguage DetectLanguage(std::string_view raw, const NormalizedText& norm
   // the marks that tell Turkish, Polish and German apart.
   int arabic = 0, cyrillic = 0, latin = 0;
   std::map<std::string, int> letters;
-  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(raw.data());
-  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(raw.size());
-  while (left > 0) {
-    utf8proc_int32_t cp;
-    utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
-    if (n <= 0) n = 1, cp = 0;
-    p += n;
-    left -= n;
-    cp = utf8proc_tolower(cp);
+  for (char32_t c : CodePoints(raw)) {
+    const utf8proc_int32_t cp = utf8proc_tolower(static_cast<utf8proc_int32_t>(c));
     if (cp >= 0x0600 && cp <= 0x06FF) ++arabic;
     else if (cp >= 0x0400 && cp <= 0x04FF) ++cyrillic;
     else if ((cp >= 'a' && cp <= 'z') || (cp >= 0xC0 && cp <= 0x24F)) ++latin;

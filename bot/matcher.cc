@@ -4,8 +4,6 @@
 #include <map>
 #include <set>
 
-#include <utf8proc.h>
-
 #include "bot/templates.h"
 
 namespace wache::bot {
@@ -25,23 +23,8 @@ bool IsCommonWord(const std::string& word) {
   return kWords->count(word) > 0;
 }
 
-// Letters, not bytes: a typo in "помогите" is one edit, and its first letter is "п", not
-// the first byte of it.
-std::u32string CodePoints(std::string_view utf8) {
-  std::u32string out;
-  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(utf8.data());
-  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(utf8.size());
-  while (left > 0) {
-    utf8proc_int32_t cp;
-    utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
-    if (n <= 0) n = 1, cp = 0xFFFD;
-    p += n;
-    left -= n;
-    out.push_back(static_cast<char32_t>(cp));
-  }
-  return out;
-}
-
+// Letters, not bytes (CodePoints): a typo in "помогите" is one edit, and its first letter
+// is "п", not the first byte of it.
 bool WithinOneEdit(const std::u32string& a, const std::u32string& b) {
   const size_t n = a.size(), m = b.size();
   if (n > m + 1 || m > n + 1) return false;

@@ -164,20 +164,22 @@ NormalizedText Normalize(std::string_view input, UmlautMode mode) {
 
 bool HasWords(std::string_view utf8) { return !Normalize(utf8).tokens.empty(); }
 
-size_t CodePointCount(std::string_view utf8) {
-  size_t count = 0;
+std::u32string CodePoints(std::string_view utf8) {
+  std::u32string out;
   const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(utf8.data());
   utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(utf8.size());
   while (left > 0) {
     utf8proc_int32_t cp;
     utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
-    if (n <= 0) n = 1;
+    if (n <= 0) n = 1, cp = 0xFFFD;
     p += n;
     left -= n;
-    ++count;
+    out.push_back(static_cast<char32_t>(cp));
   }
-  return count;
+  return out;
 }
+
+size_t CodePointCount(std::string_view utf8) { return CodePoints(utf8).size(); }
 
 bool IsValidUtf8(std::string_view utf8) {
   const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(utf8.data());

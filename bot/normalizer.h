@@ -36,6 +36,10 @@ bool HasWords(std::string_view utf8);
 // characters, not bytes). Invalid UTF-8 bytes count one each.
 size_t CodePointCount(std::string_view utf8);
 
+// The code points of `utf8`; an invalid byte becomes U+FFFD. For letter-wise comparisons
+// (typo distance counts letters, not bytes).
+std::u32string CodePoints(std::string_view utf8);
+
 // True if `utf8` is valid UTF-8.
 bool IsValidUtf8(std::string_view utf8);
 
