@@ -26,9 +26,10 @@ int RunChat(const CommonOptions& opts, const std::string& platform, const std::s
     account = loaded->config.FindAccount(account_id);
   }
   if (!account) {
-    std::cerr << "wache chat: no account '" << account_id << "'" << " for platform '" << platform
-              << "'; accounts:";
-    for (const auto& a : loaded->config.accounts) std::cerr << " " << a.id << " (" << a.platform << ")";
+    std::cerr << "wache chat: no account '" << account_id << "'"
+              << " for platform '" << platform << "'; accounts:";
+    for (const auto& a : loaded->config.accounts)
+      std::cerr << " " << a.id << " (" << a.platform << ")";
     std::cerr << "\n";
     return 1;
   }
@@ -40,10 +41,12 @@ int RunChat(const CommonOptions& opts, const std::string& platform, const std::s
   std::string where = "memory";
   if (!in_memory) {
     std::error_code ec;
-    std::filesystem::create_directories(std::filesystem::path(loaded->config.database).parent_path(), ec);
+    std::filesystem::create_directories(
+        std::filesystem::path(loaded->config.database).parent_path(), ec);
     auto opened = store::SqliteStateStore::Open(loaded->config.database);
     if (!opened.ok()) {
-      std::cerr << "wache chat: " << opened.status().message() << " (use --memory to try without)\n";
+      std::cerr << "wache chat: " << opened.status().message()
+                << " (use --memory to try without)\n";
       return 1;
     }
     store = std::move(opened).value();

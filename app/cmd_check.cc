@@ -23,12 +23,14 @@ int RunCheck(const CommonOptions& opts, const std::vector<std::string>& paths, b
     bool has_lang_dirs = false;
     if (fs::is_directory(p, ec)) {
       for (const auto& e : fs::directory_iterator(p, ec)) {
-        has_lang_dirs = has_lang_dirs || (e.is_directory() && e.path().filename().string().size() == 2);
+        has_lang_dirs =
+            has_lang_dirs || (e.is_directory() && e.path().filename().string().size() == 2);
       }
     }
     if (has_lang_dirs) {
       o.templates = p;
-    } else if (fs::path(p).filename() == "wache.yaml" || fs::path(p).parent_path().filename() == "config") {
+    } else if (fs::path(p).filename() == "wache.yaml" ||
+               fs::path(p).parent_path().filename() == "config") {
       o.config = p;
     } else {
       flow_paths.push_back(p);

@@ -1,10 +1,9 @@
 // wache simulate: JSON lines in (one inbound message each), JSON lines out (one decision
 // each). Same sender = same conversation. For staff and operators checking many messages
 // at once; documented in the README.
-#include <nlohmann/json.hpp>
-
 #include <iostream>
 #include <memory>
+#include <nlohmann/json.hpp>
 
 #include "app/commands.h"
 #include "app/loading.h"
@@ -107,7 +106,8 @@ int RunSimulate(const CommonOptions& opts, const std::string& state_db) {
     for (const auto& r : d.replies) {
       json jr{{"template", r.template_key}, {"text", r.text}, {"language", r.language}};
       json buttons = json::array();
-      for (const auto& b : r.buttons) buttons.push_back({{"payload", b.payload}, {"label", b.label}});
+      for (const auto& b : r.buttons)
+        buttons.push_back({{"payload", b.payload}, {"label", b.label}});
       if (!buttons.empty()) jr["buttons"] = buttons;
       replies.push_back(jr);
     }

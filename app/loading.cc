@@ -10,7 +10,8 @@ namespace wache::app {
 
 namespace fs = std::filesystem;
 
-std::unique_ptr<Loaded> LoadAll(const CommonOptions& opts, const std::vector<std::string>& flow_paths) {
+std::unique_ptr<Loaded> LoadAll(const CommonOptions& opts,
+                                const std::vector<std::string>& flow_paths) {
   auto out = std::make_unique<Loaded>();
   out->config = bot::LoadConfig(opts.config, out->diags);
   if (!opts.flows.empty()) out->config.flows_dir = opts.flows;

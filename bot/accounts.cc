@@ -84,13 +84,17 @@ void ReadConfig(const YAML::Node& root, const std::string& name, const std::stri
   if (cfg.database != ":memory:") cfg.database = Resolve(base_dir, cfg.database);
 
   Account defaults;
-  const std::vector<std::string> kAccountKeys = {"id", "platform", "platform_id", "name", "language",
-                                                 "conversation_timeout_minutes", "variables"};
+  const std::vector<std::string> kAccountKeys = {
+      "id",       "platform", "platform_id", "name", "language", "conversation_timeout_minutes",
+      "variables"};
   auto read_common = [&](const YAML::Node& node, Account& a) {
-    if (node["language"]) a.language = r.String(node["language"], "a language code").value_or(a.language);
+    if (node["language"])
+      a.language = r.String(node["language"], "a language code").value_or(a.language);
     if (node["conversation_timeout_minutes"]) {
       int m = r.Int(node["conversation_timeout_minutes"], "minutes").value_or(30);
-      if (m < 1) diags.Error(r.At(node["conversation_timeout_minutes"]), "timeout must be at least 1 minute");
+      if (m < 1)
+        diags.Error(r.At(node["conversation_timeout_minutes"]),
+                    "timeout must be at least 1 minute");
       a.conversation_timeout_minutes = std::max(1, m);
     }
     for (auto& [k, v] : ReadVariables(r, node["variables"])) a.variables[k] = v;
@@ -119,14 +123,19 @@ void ReadConfig(const YAML::Node& root, const std::string& name, const std::stri
         for (const auto& p : KnownPlatforms()) known = known || p == a.platform;
         if (!known) {
           diags.Error(node["platform"] ? r.At(node["platform"]) : a.where,
-                      "account '" + a.id + "': platform must be whatsapp, messenger, instagram "
-                      "or x" + DidYouMean(a.platform, KnownPlatforms()));
+                      "account '" + a.id +
+                          "': platform must be whatsapp, messenger, instagram "
+                          "or x" +
+                          DidYouMean(a.platform, KnownPlatforms()));
         }
-        if (node["platform_id"]) a.platform_id = r.String(node["platform_id"], "an id").value_or("");
+        if (node["platform_id"])
+          a.platform_id = r.String(node["platform_id"], "an id").value_or("");
         if (node["name"]) a.name = r.String(node["name"], "a name").value_or("");
         read_common(node, a);
-        if (!ids.insert(a.id).second) diags.Error(a.where, "account id '" + a.id + "' is used twice");
-        if (!a.platform_id.empty() && !platform_ids.insert(a.platform + ":" + a.platform_id).second) {
+        if (!ids.insert(a.id).second)
+          diags.Error(a.where, "account id '" + a.id + "' is used twice");
+        if (!a.platform_id.empty() &&
+            !platform_ids.insert(a.platform + ":" + a.platform_id).second) {
           diags.Error(a.where, "two accounts use " + a.platform + " id '" + a.platform_id + "'");
         }
         cfg.accounts.push_back(std::move(a));

@@ -14,10 +14,10 @@
 namespace wache::bot {
 
 struct Account {
-  std::string id;           // our name for it, used in tests, simulate and logs
-  std::string platform;     // whatsapp | messenger | instagram | x
-  std::string platform_id;  // phone_number_id, page id, Instagram id or X user id
-  std::string name;         // shown to operators
+  std::string id;               // our name for it, used in tests, simulate and logs
+  std::string platform;         // whatsapp | messenger | instagram | x
+  std::string platform_id;      // phone_number_id, page id, Instagram id or X user id
+  std::string name;             // shown to operators
   std::string language = "de";  // default language of replies
   int conversation_timeout_minutes = 30;
   std::map<std::string, std::string> variables;  // defaults merged with the account's own
@@ -25,7 +25,7 @@ struct Account {
 };
 
 struct GatewayConfig {
-  std::string file;            // the config file, "" if none was read
+  std::string file;  // the config file, "" if none was read
   std::string flows_dir = "flows";
   std::string templates_dir = "templates";
   std::string database = "var/wache.db";

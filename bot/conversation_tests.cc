@@ -18,16 +18,22 @@ long ParseDuration(const std::string& s) {
     n = n * 10 + (s[i] - '0');
   }
   switch (s.back()) {
-    case 's': return n;
-    case 'm': return n * 60;
-    case 'h': return n * 3600;
-    case 'd': return n * 86400;
-    default: return -1;
+    case 's':
+      return n;
+    case 'm':
+      return n * 60;
+    case 'h':
+      return n * 3600;
+    case 'd':
+      return n * 86400;
+    default:
+      return -1;
   }
 }
 
 std::string Describe(const Reply& r) {
-  std::string s = r.template_key + " \"" + r.text.substr(0, 80) + (r.text.size() > 80 ? "...\"" : "\"");
+  std::string s =
+      r.template_key + " \"" + r.text.substr(0, 80) + (r.text.size() > 80 ? "...\"" : "\"");
   return s;
 }
 
@@ -35,8 +41,14 @@ class TestCase {
  public:
   TestCase(YamlReader& r, std::shared_ptr<const Playbook> pb, const Account& account,
            std::string platform, std::string name, std::ostream& out)
-      : r_(r), store_(), clock_(), engine_(std::move(pb), store_, clock_), account_(account),
-        platform_(std::move(platform)), name_(std::move(name)), out_(out) {}
+      : r_(r),
+        store_(),
+        clock_(),
+        engine_(std::move(pb), store_, clock_),
+        account_(account),
+        platform_(std::move(platform)),
+        name_(std::move(name)),
+        out_(out) {}
 
   // Returns true if every step passed. Stops at the first failure: later steps would only
   // report consequences of it.
@@ -44,8 +56,9 @@ class TestCase {
     if (!steps.IsSequence()) return Fail(r_.At(steps), "steps: must be a list");
     for (const auto& step : steps) {
       if (!step.IsMap()) return Fail(r_.At(step), "a step is a map like '- user: hallo'");
-      r_.CheckKeys(step, {"user", "tap", "tap_payload", "bot", "says", "wait", "flow", "flags",
-                          "no_flags", "language", "buttons", "nothing_more"},
+      r_.CheckKeys(step,
+                   {"user", "tap", "tap_payload", "bot", "says", "wait", "flow", "flags",
+                    "no_flags", "language", "buttons", "nothing_more"},
                    "a test step");
       if (!RunStep(step)) return false;
     }
@@ -93,7 +106,8 @@ class TestCase {
       }
       for (auto& [text, where] : r_.StringList(step["says"], "text")) {
         if (got.text.find(text) == std::string::npos) {
-          return Fail(where, "expected '" + want + "' to say \"" + text + "\", got \"" + got.text + "\"");
+          return Fail(where,
+                      "expected '" + want + "' to say \"" + text + "\", got \"" + got.text + "\"");
         }
       }
       if (step["buttons"]) {
@@ -101,7 +115,8 @@ class TestCase {
         std::string shown;
         for (const auto& b : got.buttons) shown += (shown.empty() ? "" : ", ") + b.label_key;
         bool same = labels.size() == got.buttons.size();
-        for (size_t i = 0; same && i < labels.size(); ++i) same = labels[i].first == got.buttons[i].label_key;
+        for (size_t i = 0; same && i < labels.size(); ++i)
+          same = labels[i].first == got.buttons[i].label_key;
         if (!same) return Fail(at, "expected buttons of '" + want + "' to differ; got: " + shown);
       }
     }
@@ -176,9 +191,7 @@ void RunFile(const std::string& file, std::shared_ptr<const Playbook> pb, const 
   Diagnostics diags;
   auto root = LoadYamlFile(file, diags);
   YamlReader r(file, diags);
-  auto file_error = [&](const SourceLocation& at, const std::string& why) {
-    diags.Error(at, why);
-  };
+  auto file_error = [&](const SourceLocation& at, const std::string& why) { diags.Error(at, why); };
   const Account* account = nullptr;
   std::string platform;
   if (root && root->IsMap()) {
@@ -189,9 +202,11 @@ void RunFile(const std::string& file, std::shared_ptr<const Playbook> pb, const 
     if (!account) {
       std::vector<std::string> ids;
       for (const auto& a : cfg.accounts) ids.push_back(a.id);
-      file_error(r.At((*root)["account"]), "unknown account '" + account_id + "'" + DidYouMean(account_id, ids));
+      file_error(r.At((*root)["account"]),
+                 "unknown account '" + account_id + "'" + DidYouMean(account_id, ids));
     }
-    platform = (*root)["platform"] ? (*root)["platform"].Scalar() : (account ? account->platform : "");
+    platform =
+        (*root)["platform"] ? (*root)["platform"].Scalar() : (account ? account->platform : "");
     if (!(*root)["tests"] || !(*root)["tests"].IsSequence()) {
       file_error(r.At(*root), "a test file needs 'tests:', a list of tests");
     }
@@ -204,7 +219,9 @@ void RunFile(const std::string& file, std::shared_ptr<const Playbook> pb, const 
     return;
   }
   for (const auto& test : (*root)["tests"]) {
-    std::string name = test["name"] ? test["name"].Scalar() : "(unnamed test at line " + std::to_string(r.At(test).line) + ")";
+    std::string name = test["name"]
+                           ? test["name"].Scalar()
+                           : "(unnamed test at line " + std::to_string(r.At(test).line) + ")";
     TestCase tc(r, pb, *account, platform, name, out);
     bool ok = tc.Run(test["steps"]);
     if (diags.has_errors()) {
@@ -223,7 +240,8 @@ void RunFile(const std::string& file, std::shared_ptr<const Playbook> pb, const 
 
 }  // namespace
 
-TestRunSummary RunConversationTests(const std::string& path, std::shared_ptr<const Playbook> playbook,
+TestRunSummary RunConversationTests(const std::string& path,
+                                    std::shared_ptr<const Playbook> playbook,
                                     const GatewayConfig& config, std::ostream& out, bool verbose) {
   TestRunSummary sum;
   auto files = YamlFilesIn(path);

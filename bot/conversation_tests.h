@@ -33,7 +33,8 @@ struct TestRunSummary {
 
 // Runs every test in `path` (a file or a folder of *.yaml). Writes one line per failure
 // plus details to `out`; the caller prints the closing "N passed, M failed" line.
-TestRunSummary RunConversationTests(const std::string& path, std::shared_ptr<const Playbook> playbook,
+TestRunSummary RunConversationTests(const std::string& path,
+                                    std::shared_ptr<const Playbook> playbook,
                                     const GatewayConfig& config, std::ostream& out, bool verbose);
 
 }  // namespace wache::bot

@@ -19,9 +19,7 @@ int Diagnostics::error_count() const {
   }));
 }
 
-int Diagnostics::warning_count() const {
-  return static_cast<int>(items_.size()) - error_count();
-}
+int Diagnostics::warning_count() const { return static_cast<int>(items_.size()) - error_count(); }
 
 void Diagnostics::Merge(const Diagnostics& other) {
   items_.insert(items_.end(), other.items_.begin(), other.items_.end());

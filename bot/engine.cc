@@ -47,8 +47,8 @@ class Turn {
     for (const auto& c : step.choices) {
       RenderedText label = pb_.templates.Render(c.label, state_.language, account_.language,
                                                 platform_, account_.variables, 0);
-      r.buttons.push_back({ButtonPayload(flow.name, step.id, c.id),
-                           label.found ? label.text : c.label, c.label});
+      r.buttons.push_back(
+          {ButtonPayload(flow.name, step.id, c.id), label.found ? label.text : c.label, c.label});
     }
     d_.replies.push_back(std::move(r));
     state_.flow = flow.name;

@@ -30,12 +30,12 @@ namespace wache::bot {
 
 struct InboundMessage {
   std::string platform;
-  std::string account;     // configured account id
-  std::string sender;      // the platform's user id
-  std::string message_id;  // the platform's message id ("" in simulate without one)
-  std::string text;        // what the person wrote ("" for a pure button tap)
-  std::string button_payload;      // payload of a tapped button, as the engine built it
-  std::optional<TimePoint> time;   // when it was sent; the Clock's now if absent
+  std::string account;            // configured account id
+  std::string sender;             // the platform's user id
+  std::string message_id;         // the platform's message id ("" in simulate without one)
+  std::string text;               // what the person wrote ("" for a pure button tap)
+  std::string button_payload;     // payload of a tapped button, as the engine built it
+  std::optional<TimePoint> time;  // when it was sent; the Clock's now if absent
 };
 
 struct Button {
@@ -52,13 +52,13 @@ struct Reply {
 };
 
 struct Decision {
-  std::string flow;      // flow that answered; "" if nothing did
-  std::string step;      // last step run (or the question now pending)
-  std::string language;  // the conversation's language after this message
+  std::string flow;                // flow that answered; "" if nothing did
+  std::string step;                // last step run (or the question now pending)
+  std::string language;            // the conversation's language after this message
   std::vector<std::string> flags;  // e.g. emergency, personal_data, handover, stale_button
   std::vector<Reply> replies;
   bool waiting_for_answer = false;
-  std::string matched;   // the keyword or pattern that decided, for staff debugging
+  std::string matched;  // the keyword or pattern that decided, for staff debugging
 };
 
 // Builds the payload of a button. Stable across reordering of choices.

@@ -12,7 +12,8 @@ namespace {
 namespace fs = std::filesystem;
 
 bool IsLanguageCode(const std::string& s) {
-  return s.size() == 2 && std::all_of(s.begin(), s.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+  return s.size() == 2 &&
+         std::all_of(s.begin(), s.end(), [](char c) { return c >= 'a' && c <= 'z'; });
 }
 
 // keywords: [a, b]  or  keywords: { any: [...], de: [...], en: [...] }
@@ -41,9 +42,10 @@ std::vector<Keyword> ReadKeywords(YamlReader& r, const YAML::Node& node, const s
       r.diags().Error(k.where, "empty " + what + "; remove it or write a word");
     } else if (Normalize(k.text).tokens.empty()) {
       // Matching ignores punctuation and emoji, so this could never match anything.
-      r.diags().Error(k.where, what + " '" + k.text + "' has no letters or digits, so it can never "
-                                     "match (punctuation and emoji are ignored); use a word, or a "
-                                     "raw_patterns: entry");
+      r.diags().Error(k.where, what + " '" + k.text +
+                                   "' has no letters or digits, so it can never "
+                                   "match (punctuation and emoji are ignored); use a word, or a "
+                                   "raw_patterns: entry");
     }
   }
   return out;
@@ -67,8 +69,9 @@ Trigger ReadTrigger(YamlReader& r, const YAML::Node& node) {
   if (node["keywords"]) t.keywords = ReadKeywords(r, node["keywords"], "keyword");
   if (const YAML::Node& groups = node["all_of"]) {
     if (!groups.IsSequence() || groups.size() < 2) {
-      r.diags().Error(r.At(groups), "all_of: is a list of at least two keyword groups, e.g. "
-                                    "all_of: [ [gerade, jetzt], [schlägt, tritt] ]");
+      r.diags().Error(r.At(groups),
+                      "all_of: is a list of at least two keyword groups, e.g. "
+                      "all_of: [ [gerade, jetzt], [schlägt, tritt] ]");
     } else {
       for (const auto& g : groups) t.all_of.push_back(ReadKeywords(r, g, "keyword"));
     }
@@ -128,10 +131,9 @@ Step ReadStep(YamlReader& r, const YAML::Node& node) {
     r.diags().Error(s.where, "a step is a map like '- say: common.hello' or '- ask: ...'");
     return s;
   }
-  r.CheckKeys(node,
-              {"id", "say", "ask", "choices", "if_not_understood", "next", "flow", "end",
-               "handover"},
-              "a step");
+  r.CheckKeys(
+      node, {"id", "say", "ask", "choices", "if_not_understood", "next", "flow", "end", "handover"},
+      "a step");
   if (node["id"]) s.id = r.String(node["id"], "a step id").value_or("");
   if (node["say"]) s.say = r.String(node["say"], "a template key").value_or("");
   if (node["ask"]) s.ask = r.String(node["ask"], "a template key").value_or("");
@@ -154,8 +156,8 @@ Step ReadStep(YamlReader& r, const YAML::Node& node) {
     r.diags().Error(s.where, "'ask:' needs 'choices:' (a question without answers)");
   }
   if (!s.is_ask() && !s.choices.empty()) {
-    r.diags().Error(s.where, "'choices:' only work with 'ask:'; did you mean 'ask: " + s.say +
-                                 "'?");
+    r.diags().Error(s.where,
+                    "'choices:' only work with 'ask:'; did you mean 'ask: " + s.say + "'?");
   }
   if (node["if_not_understood"]) {
     const YAML::Node& rule = node["if_not_understood"];
@@ -166,7 +168,8 @@ Step ReadStep(YamlReader& r, const YAML::Node& node) {
     }
     if (rule.IsMap()) {
       r.CheckKeys(rule, {"say", "ask_again", "then", "flow", "end"}, "'if_not_understood'");
-      if (rule["say"]) s.if_not_understood.say = r.String(rule["say"], "a template key").value_or("");
+      if (rule["say"])
+        s.if_not_understood.say = r.String(rule["say"], "a template key").value_or("");
       if (rule["ask_again"]) {
         int n = r.Int(rule["ask_again"], "ask_again").value_or(2);
         if (n < 0 || n > 5) {
@@ -176,8 +179,9 @@ Step ReadStep(YamlReader& r, const YAML::Node& node) {
       }
       s.if_not_understood.then = ReadTarget(r, rule, "then");
     } else {
-      r.diags().Error(r.At(rule),
-                      "if_not_understood is a map like '{ say: common.please_pick, ask_again: 2 }'");
+      r.diags().Error(
+          r.At(rule),
+          "if_not_understood is a map like '{ say: common.please_pick, ask_again: 2 }'");
     }
   }
   s.next = ReadTarget(r, node, "next");
@@ -196,8 +200,7 @@ void ReadFlow(YamlReader& r, const YAML::Node& root, FlowSet& out) {
     r.diags().Error(r.At(root), "a flow file is a map starting with 'flow: <name>'");
     return;
   }
-  r.CheckKeys(root,
-              {"flow", "description", "priority", "when", "steps", "flags", "max_replies"},
+  r.CheckKeys(root, {"flow", "description", "priority", "when", "steps", "flags", "max_replies"},
               "a flow");
   Flow f;
   f.where = r.At(root);
@@ -213,11 +216,16 @@ void ReadFlow(YamlReader& r, const YAML::Node& root, FlowSet& out) {
     std::string p = r.String(root["priority"], "a priority").value_or("normal");
     static const std::vector<std::string> kPriorities = {"interrupt", "notice", "normal", "low",
                                                          "fallback"};
-    if (p == "interrupt") f.priority = Priority::kInterrupt;
-    else if (p == "notice") f.priority = Priority::kNotice;
-    else if (p == "normal") f.priority = Priority::kNormal;
-    else if (p == "low") f.priority = Priority::kLow;
-    else if (p == "fallback") f.priority = Priority::kFallback;
+    if (p == "interrupt")
+      f.priority = Priority::kInterrupt;
+    else if (p == "notice")
+      f.priority = Priority::kNotice;
+    else if (p == "normal")
+      f.priority = Priority::kNormal;
+    else if (p == "low")
+      f.priority = Priority::kLow;
+    else if (p == "fallback")
+      f.priority = Priority::kFallback;
     else {
       r.diags().Error(r.At(root["priority"]),
                       "unknown priority '" + p + "'" + DidYouMean(p, kPriorities) +
@@ -241,8 +249,9 @@ void ReadFlow(YamlReader& r, const YAML::Node& root, FlowSet& out) {
     }
   }
   if (f.steps.empty()) {
-    r.diags().Error(f.where, "flow '" + f.name + "' has no steps; add 'steps:' with at least "
-                                                 "one '- say: <template key>'");
+    r.diags().Error(f.where, "flow '" + f.name +
+                                 "' has no steps; add 'steps:' with at least "
+                                 "one '- say: <template key>'");
   }
   out.flows.push_back(std::move(f));
 }
@@ -270,7 +279,8 @@ std::vector<std::string> YamlFilesIn(const std::string& path) {
   if (fs::is_directory(path, ec)) {
     for (const auto& e : fs::directory_iterator(path, ec)) {
       auto ext = e.path().extension().string();
-      if (e.is_regular_file() && (ext == ".yaml" || ext == ".yml")) out.push_back(e.path().string());
+      if (e.is_regular_file() && (ext == ".yaml" || ext == ".yml"))
+        out.push_back(e.path().string());
     }
     std::sort(out.begin(), out.end());
   } else {

@@ -72,14 +72,14 @@ struct NotUnderstood {
 };
 
 struct Step {
-  std::string id;             // optional for say steps; needed to jump to a step
-  std::string say;            // template key (a say step), or
-  std::string ask;            // template key of a question with choices (an ask step)
+  std::string id;   // optional for say steps; needed to jump to a step
+  std::string say;  // template key (a say step), or
+  std::string ask;  // template key of a question with choices (an ask step)
   std::vector<Choice> choices;
   NotUnderstood if_not_understood;
   bool has_if_not_understood = false;
-  Target next;                // after a say step
-  bool handover = false;      // ask staff to take over (sets the "handover" flag)
+  Target next;            // after a say step
+  bool handover = false;  // ask staff to take over (sets the "handover" flag)
   SourceLocation where;
 
   bool is_ask() const { return !ask.empty(); }

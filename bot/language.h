@@ -16,7 +16,7 @@
 namespace wache::bot {
 
 struct DetectedLanguage {
-  std::string code;        // "" if there is no signal at all
+  std::string code;  // "" if there is no signal at all
   bool confident = false;  // false: a guess from the script alone ("Вкрали велосипед" → ru)
 };
 

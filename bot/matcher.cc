@@ -16,10 +16,11 @@ constexpr size_t kMinFuzzyLetters = 7;
 // (everywhere) is not a misspelt "überfall" (robbery). Normalised spelling.
 bool IsCommonWord(const std::string& word) {
   static const auto* kWords = new std::set<std::string>{
-      "ueberall", "uberall", "notfalls", "bewertung", "bewertungen", "verfolgen", "erfahren",
-      "gestellt", "gefahren", "bewirbt", "einbruchs", "bereits", "vielleicht", "schliesslich",
-      "beachten", "betreff", "betreffend", "anzeigt", "anzeiger", "meldung", "gemeldet",
-      "umbringe", "verletzt", "passiert", "geklappt", "geschafft", "gestorben"};
+      "ueberall",   "uberall",      "notfalls", "bewertung", "bewertungen", "verfolgen",
+      "erfahren",   "gestellt",     "gefahren", "bewirbt",   "einbruchs",   "bereits",
+      "vielleicht", "schliesslich", "beachten", "betreff",   "betreffend",  "anzeigt",
+      "anzeiger",   "meldung",      "gemeldet", "umbringe",  "verletzt",    "passiert",
+      "geklappt",   "geschafft",    "gestorben"};
   return kWords->count(word) > 0;
 }
 
@@ -101,12 +102,14 @@ struct Evidence {
 // Adds up evidence, counting overlapping keyword matches once (the heavier one), so that
 // "anzeige" inside "anzeige erstatten" is not counted twice.
 int TotalWeight(std::vector<Evidence> ev) {
-  std::sort(ev.begin(), ev.end(), [](const Evidence& a, const Evidence& b) { return a.weight > b.weight; });
+  std::sort(ev.begin(), ev.end(),
+            [](const Evidence& a, const Evidence& b) { return a.weight > b.weight; });
   std::vector<std::pair<int, int>> taken;
   int total = 0;
   for (const auto& e : ev) {
     bool overlaps = false;
-    for (const auto& [b, en] : taken) overlaps = overlaps || (e.begin >= 0 && e.begin < en && b < e.end);
+    for (const auto& [b, en] : taken)
+      overlaps = overlaps || (e.begin >= 0 && e.begin < en && b < e.end);
     if (overlaps) continue;
     if (e.begin >= 0) taken.emplace_back(e.begin, e.end);
     total += e.weight;
@@ -151,7 +154,8 @@ std::vector<CompiledKeyword> CompileKeyword(const Keyword& k) {
     bool duplicate = false;
     for (const auto& o : out) {
       bool same = o.tokens.size() == c.tokens.size();
-      for (size_t t = 0; same && t < c.tokens.size(); ++t) same = o.tokens[t].text == c.tokens[t].text;
+      for (size_t t = 0; same && t < c.tokens.size(); ++t)
+        same = o.tokens[t].text == c.tokens[t].text;
       duplicate = duplicate || same;
     }
     if (!duplicate) out.push_back(std::move(c));
@@ -247,8 +251,8 @@ std::vector<TriggerMatch> Matcher::Match(Priority p, const NormalizedText& text,
       auto add_keyword = [&](const CompiledKeyword& kw) {
         int at = FindKeyword(kw, text.tokens, mask, 0);
         if (at < 0) return false;
-        mine.push_back({at, at + static_cast<int>(kw.tokens.size()), kw.weight, kw.language,
-                        kw.source->text});
+        mine.push_back(
+            {at, at + static_cast<int>(kw.tokens.size()), kw.weight, kw.language, kw.source->text});
         return true;
       };
       for (const auto& kw : ct.keywords) add_keyword(kw);
@@ -267,7 +271,8 @@ std::vector<TriggerMatch> Matcher::Match(Priority p, const NormalizedText& text,
           std::string joined;
           for (const auto& g : groups) {
             // Both umlaut spellings of one keyword may match; name it once.
-            if (joined.find(g.what) == std::string::npos) joined += (joined.empty() ? "" : " + ") + g.what;
+            if (joined.find(g.what) == std::string::npos)
+              joined += (joined.empty() ? "" : " + ") + g.what;
           }
           int w = TotalWeight(groups);
           mine.push_back({-1, -1, w, "", joined});
@@ -285,7 +290,8 @@ std::vector<TriggerMatch> Matcher::Match(Priority p, const NormalizedText& text,
         for (const auto& re : ct.patterns) {
           re2::StringPiece found;  // the whole match: a longer match is more specific
           if (re->Match(whole, 0, whole.size(), RE2::UNANCHORED, &found, 1)) {
-            int len = static_cast<int>(CodePointCount(std::string_view(found.data(), found.size())));
+            int len =
+                static_cast<int>(CodePointCount(std::string_view(found.data(), found.size())));
             mine.push_back({-1, -1, std::max(len, 1), "", re->pattern()});
           }
         }
@@ -300,7 +306,8 @@ std::vector<TriggerMatch> Matcher::Match(Priority p, const NormalizedText& text,
       if (mine.empty()) continue;
       int score = TotalWeight(mine);
       if (score > any_score) any_score = score, any = &ct;
-      if (!ct.trigger->start_at.empty() && score > specific_score) specific_score = score, specific = &ct;
+      if (!ct.trigger->start_at.empty() && score > specific_score)
+        specific_score = score, specific = &ct;
       for (const auto& e : mine) {
         // The heaviest single match names the language and is shown to staff.
         if (e.weight > matched_weight) {
@@ -359,7 +366,8 @@ Matcher::ChoiceMatch Matcher::MatchChoice(const Flow& flow, const Step& step,
     for (const auto& label : choices[c].labels) {
       if (label.empty()) continue;
       int weight = static_cast<int>(CodePointCount(label)) + 1;
-      if (weight > best.weight && (" " + text.text + " ").find(" " + label + " ") != std::string::npos) {
+      if (weight > best.weight &&
+          (" " + text.text + " ").find(" " + label + " ") != std::string::npos) {
         best = {static_cast<int>(c), false, weight};
       }
     }

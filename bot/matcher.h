@@ -47,9 +47,9 @@ std::vector<CompiledKeyword> CompileKeyword(const Keyword& k);
 struct TriggerMatch {
   const Flow* flow = nullptr;
   const Trigger* trigger = nullptr;  // the most specific trigger that matched (picks start_at)
-  int score = 0;          // evidence: letters matched by non-overlapping keywords and patterns
-  std::string language;   // language of the matched keyword, "" if any/pattern
-  std::string matched;    // what matched (for `simulate` output and debugging)
+  int score = 0;         // evidence: letters matched by non-overlapping keywords and patterns
+  std::string language;  // language of the matched keyword, "" if any/pattern
+  std::string matched;   // what matched (for `simulate` output and debugging)
 };
 
 class Matcher {

@@ -38,18 +38,38 @@ bool IsMark(utf8proc_category_t c) {
 const char* SpecialFold(utf8proc_int32_t cp, UmlautMode mode) {
   const bool spell = mode == UmlautMode::kSpellOut;
   switch (cp) {
-    case 0x00E4: case 0x00C4: return spell ? "ae" : "a";  // ä Ä
-    case 0x00F6: case 0x00D6: return spell ? "oe" : "o";  // ö Ö
-    case 0x00FC: case 0x00DC: return spell ? "ue" : "u";  // ü Ü
-    case 0x00DF: case 0x1E9E: return "ss";                // ß ẞ
-    case 0x0131: return "i";                              // Turkish dotless ı
-    case 0x0130: return "i";                              // Turkish İ
-    case 0x0142: case 0x0141: return "l";                 // Polish ł Ł
-    case 0x00F8: case 0x00D8: return "o";                 // ø
-    case 0x0640: return "";                               // Arabic tatweel (stretching)
-    case 0x2019: case 0x0027: case 0x02BC: case 0x00B4: case 0x0060:
+    case 0x00E4:
+    case 0x00C4:
+      return spell ? "ae" : "a";  // ä Ä
+    case 0x00F6:
+    case 0x00D6:
+      return spell ? "oe" : "o";  // ö Ö
+    case 0x00FC:
+    case 0x00DC:
+      return spell ? "ue" : "u";  // ü Ü
+    case 0x00DF:
+    case 0x1E9E:
+      return "ss";  // ß ẞ
+    case 0x0131:
+      return "i";  // Turkish dotless ı
+    case 0x0130:
+      return "i";  // Turkish İ
+    case 0x0142:
+    case 0x0141:
+      return "l";  // Polish ł Ł
+    case 0x00F8:
+    case 0x00D8:
+      return "o";  // ø
+    case 0x0640:
+      return "";  // Arabic tatweel (stretching)
+    case 0x2019:
+    case 0x0027:
+    case 0x02BC:
+    case 0x00B4:
+    case 0x0060:
       return "";  // apostrophes join words: "don't" → "dont", "gibt's" → "gibts"
-    default: return nullptr;
+    default:
+      return nullptr;
   }
 }
 
@@ -61,11 +81,14 @@ NormalizedText Normalize(std::string_view input, UmlautMode mode) {
   std::string composed;
   {
     utf8proc_uint8_t* out = nullptr;
-    utf8proc_ssize_t n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(input.data()),
-                                      static_cast<utf8proc_ssize_t>(input.size()), &out,
-                                      static_cast<utf8proc_option_t>(UTF8PROC_COMPOSE | UTF8PROC_STABLE));
-    if (n >= 0 && out) composed.assign(reinterpret_cast<char*>(out), static_cast<size_t>(n));
-    else composed.assign(input.data(), input.size());
+    utf8proc_ssize_t n =
+        utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(input.data()),
+                     static_cast<utf8proc_ssize_t>(input.size()), &out,
+                     static_cast<utf8proc_option_t>(UTF8PROC_COMPOSE | UTF8PROC_STABLE));
+    if (n >= 0 && out)
+      composed.assign(reinterpret_cast<char*>(out), static_cast<size_t>(n));
+    else
+      composed.assign(input.data(), input.size());
     free(out);
   }
   std::string_view utf8 = composed;

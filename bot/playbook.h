@@ -21,8 +21,7 @@ struct Playbook {
   // Loads flows_dir/*.yaml and templates_dir/<lang>/*.yaml. Problems go to `diags`;
   // the result is usable as far as it could be read (check `diags.has_errors()`).
   static std::shared_ptr<const Playbook> Load(const std::string& flows_dir,
-                                              const std::string& templates_dir,
-                                              Diagnostics& diags);
+                                              const std::string& templates_dir, Diagnostics& diags);
   // From already-loaded parts (tests build playbooks from strings).
   static std::shared_ptr<const Playbook> FromParts(FlowSet flows, TemplateSet templates,
                                                    Diagnostics& diags);

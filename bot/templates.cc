@@ -59,12 +59,13 @@ void ReadTemplates(YamlReader& r, const YAML::Node& root, const std::string& lan
       r.diags().Error(t.where, "template '" + key + "' has no text");
     }
     if (t.variations.empty() && v.IsMap()) {
-      r.diags().Error(t.where, "template '" + key + "' needs 'text:' (used where no platform "
-                                                   "variant is given)");
+      r.diags().Error(t.where, "template '" + key +
+                                   "' needs 'text:' (used where no platform "
+                                   "variant is given)");
     }
     if (out.count(key)) {
-      r.diags().Error(t.where, "template '" + key + "' is defined twice for language '" +
-                                   language + "' (first at " + out[key].where.file + ":" +
+      r.diags().Error(t.where, "template '" + key + "' is defined twice for language '" + language +
+                                   "' (first at " + out[key].where.file + ":" +
                                    std::to_string(out[key].where.line) + ")");
       continue;
     }

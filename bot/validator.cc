@@ -47,8 +47,8 @@ class Checker {
     std::map<std::string, const Flow*> seen;
     for (const auto& f : pb_.flows.flows) {
       if (!IsIdentifier(f.name)) {
-        diags_.Error(f.where, "flow name '" + f.name +
-                                  "' may use only letters, digits, '_', '-' and '.'");
+        diags_.Error(f.where,
+                     "flow name '" + f.name + "' may use only letters, digits, '_', '-' and '.'");
       }
       auto [it, inserted] = seen.emplace(f.name, &f);
       if (!inserted) {
@@ -89,7 +89,8 @@ class Checker {
                                   DidYouMean(t.start_at, step_ids));
       }
     }
-    if (f.priority != Priority::kFallback && f.priority != Priority::kNotice && f.triggers.empty()) {
+    if (f.priority != Priority::kFallback && f.priority != Priority::kNotice &&
+        f.triggers.empty()) {
       // A flow without triggers is still fine if something jumps to it; CheckSpecialFlows
       // reports flows nobody can reach.
     }
@@ -99,12 +100,14 @@ class Checker {
       if (s.is_ask()) {
         uses_.push_back({s.ask, s.where, false});
         if (s.id.empty()) {
-          diags_.Error(s.where, "give this question an 'id:' so that its buttons keep working "
-                                "when steps are reordered");
+          diags_.Error(s.where,
+                       "give this question an 'id:' so that its buttons keep working "
+                       "when steps are reordered");
         }
         if (s.choices.size() > 10) {
-          diags_.Error(s.where, "a question can offer at most 10 choices (WhatsApp list limit); "
-                                "split it into a menu with sub-menus");
+          diags_.Error(s.where,
+                       "a question can offer at most 10 choices (WhatsApp list limit); "
+                       "split it into a menu with sub-menus");
         }
         std::set<std::string> choice_ids;
         for (const auto& c : s.choices) {
@@ -131,8 +134,8 @@ class Checker {
     for (const auto& t : f.triggers) {
       for (const auto& k : t.keywords) {
         if (!k.language.empty() && !pb_.templates.by_language().count(k.language)) {
-          diags_.Warning(k.where, "keywords for language '" + k.language +
-                                      "' but templates/" + k.language +
+          diags_.Warning(k.where, "keywords for language '" + k.language + "' but templates/" +
+                                      k.language +
                                       "/ does not exist; replies will use the account's language");
           break;
         }
@@ -173,12 +176,15 @@ class Checker {
       std::vector<bool> seen(static_cast<size_t>(n), false);
       int i = start;
       while (i >= 0 && i < n && !f.steps[static_cast<size_t>(i)].is_ask() &&
-             f.steps[static_cast<size_t>(i)].next.flow.empty() && !f.steps[static_cast<size_t>(i)].next.end) {
+             f.steps[static_cast<size_t>(i)].next.flow.empty() &&
+             !f.steps[static_cast<size_t>(i)].next.end) {
         if (seen[static_cast<size_t>(i)]) {
           if (i == start) {
-            diags_.Error(f.steps[static_cast<size_t>(start)].where,
-                         "steps of flow '" + f.name + "' jump in a circle without asking anything; "
-                         "the bot would send message after message. Add an 'ask:' step or 'end: true'");
+            diags_.Error(
+                f.steps[static_cast<size_t>(start)].where,
+                "steps of flow '" + f.name +
+                    "' jump in a circle without asking anything; "
+                    "the bot would send message after message. Add an 'ask:' step or 'end: true'");
           }
           break;
         }
@@ -191,10 +197,11 @@ class Checker {
     for (int i = 0; i < n; ++i) {
       if (!reached[static_cast<size_t>(i)]) {
         const Step& s = f.steps[static_cast<size_t>(i)];
-        diags_.Warning(s.where, "step " + (s.id.empty() ? "#" + std::to_string(i + 1) : "'" + s.id + "'") +
-                                    " in flow '" + f.name +
-                                    "' is unreachable: no choice, 'next:' or 'start_at:' leads "
-                                    "to it and the step before it does not continue");
+        diags_.Warning(s.where,
+                       "step " + (s.id.empty() ? "#" + std::to_string(i + 1) : "'" + s.id + "'") +
+                           " in flow '" + f.name +
+                           "' is unreachable: no choice, 'next:' or 'start_at:' leads "
+                           "to it and the step before it does not continue");
       }
     }
   }
@@ -234,9 +241,11 @@ class Checker {
       }
     }
     for (const auto& f : pb_.flows.flows) {
-      if (f.priority == Priority::kFallback || !f.triggers.empty() || targets.count(f.name)) continue;
-      diags_.Warning(f.where, "flow '" + f.name + "' has no 'when:' triggers and no other flow "
-                                                  "leads to it, so it never runs");
+      if (f.priority == Priority::kFallback || !f.triggers.empty() || targets.count(f.name))
+        continue;
+      diags_.Warning(f.where, "flow '" + f.name +
+                                  "' has no 'when:' triggers and no other flow "
+                                  "leads to it, so it never runs");
     }
   }
 
@@ -246,7 +255,8 @@ class Checker {
     for (const auto& use : uses_) {
       used_.insert(use.key);
       if (!pb_.templates.Has(use.key)) {
-        diags_.Error(use.where, "unknown template '" + use.key + "'" + DidYouMean(use.key, all_keys) +
+        diags_.Error(use.where, "unknown template '" + use.key + "'" +
+                                    DidYouMean(use.key, all_keys) +
                                     "; add it to templates/<language>/*.yaml");
         continue;
       }
@@ -281,7 +291,8 @@ class Checker {
         // Hint only at a close, undefined key: the likely typo pair.
         std::string hint;
         for (const auto& u : undefined) {
-          if (EditDistance(key, u, 2) <= 2) hint = " (did flows mean this where they say '" + u + "'?)";
+          if (EditDistance(key, u, 2) <= 2)
+            hint = " (did flows mean this where they say '" + u + "'?)";
         }
         diags_.Warning(t.where, "template '" + key + "' is not used by any flow" + hint);
       }
@@ -297,8 +308,9 @@ class Checker {
         for (const auto& [platform, text] : all) {
           for (const auto& var : VariablesIn(text)) {
             if (std::find(variables.begin(), variables.end(), var.name) == variables.end()) {
-              diags_.Error(t.where, "template '" + key + "' (" + lang + ") uses unknown variable {" +
-                                        var.name + "}" + DidYouMean(var.name, variables) +
+              diags_.Error(t.where, "template '" + key + "' (" + lang +
+                                        ") uses unknown variable {" + var.name + "}" +
+                                        DidYouMean(var.name, variables) +
                                         "; define it under 'variables:' in the config");
               continue;
             }
@@ -347,10 +359,11 @@ class Checker {
         }
         std::string used;
         for (const auto& f : fallbacks) used += (used.empty() ? "'" : ", '") + f + "'";
-        diags_.Warning(any->where, "missing translation: template '" + key + "' has no '" + lang +
-                                       "' text (templates/" + lang + "/); " +
-                                       (used.empty() ? "nothing" : "the account's language (" + used + ")") +
-                                       " is used instead");
+        diags_.Warning(any->where,
+                       "missing translation: template '" + key + "' has no '" + lang +
+                           "' text (templates/" + lang + "/); " +
+                           (used.empty() ? "nothing" : "the account's language (" + used + ")") +
+                           " is used instead");
       }
     }
   }
@@ -373,8 +386,9 @@ class Checker {
                            (lead ? "*" : "") + n.text + (trail ? "*" : "");
           auto [it, inserted] = seen.emplace(id, Seen{&f, k.where});
           if (!inserted) {
-            std::string other = it->second.where.file + ":" + std::to_string(it->second.where.line) +
-                                ":" + std::to_string(it->second.where.column);
+            std::string other = it->second.where.file + ":" +
+                                std::to_string(it->second.where.line) + ":" +
+                                std::to_string(it->second.where.column);
             if (it->second.flow == &f) {
               diags_.Warning(k.where, "duplicate keyword '" + k.text + "' in flow '" + f.name +
                                           "' (also at " + other + ")");
@@ -389,8 +403,9 @@ class Checker {
             auto hits = pb_.matcher->Match(Priority::kInterrupt, n, k.text);
             if (!hits.empty()) {
               diags_.Warning(k.where, "keyword '" + k.text + "' is shadowed: the interrupt flow '" +
-                                          hits.front().flow->name + "' answers it first (matched '" +
-                                          hits.front().matched + "'); remove it here or add an "
+                                          hits.front().flow->name +
+                                          "' answers it first (matched '" + hits.front().matched +
+                                          "'); remove it here or add an "
                                           "'except:' phrase there");
             }
           }

@@ -117,8 +117,9 @@ void GuardYaml(const std::string& file, Diagnostics& diags, const std::function<
   try {
     read();
   } catch (const YAML::Exception& e) {
-    diags.Error({file, e.mark.line + 1, e.mark.column + 1},
-                "unexpected structure here (" + e.msg + "); compare with the examples in the README");
+    diags.Error(
+        {file, e.mark.line + 1, e.mark.column + 1},
+        "unexpected structure here (" + e.msg + "); compare with the examples in the README");
   } catch (const std::exception& e) {
     diags.Error({file, 0, 0}, std::string("cannot read this file: ") + e.what());
   }

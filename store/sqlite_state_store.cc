@@ -23,8 +23,8 @@ void Migrate(SQLite::Database& db) {
   if (version > target) {
     // Written by a newer Wache: running old code on it could corrupt it.
     throw std::runtime_error("the database has schema version " + std::to_string(version) +
-                             ", newer than this version of Wache knows (" +
-                             std::to_string(target) + "); use the newer Wache or a backup");
+                             ", newer than this version of Wache knows (" + std::to_string(target) +
+                             "); use the newer Wache or a backup");
   }
   for (int v = version; v < target; ++v) {
     SQLite::Transaction tx(db);
@@ -41,7 +41,8 @@ SqliteStateStore::~SqliteStateStore() = default;
 
 Result<std::unique_ptr<SqliteStateStore>> SqliteStateStore::Open(const std::string& path) {
   try {
-    auto db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    auto db =
+        std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
     db->exec("PRAGMA journal_mode = WAL");
     db->exec("PRAGMA synchronous = NORMAL");
     db->exec("PRAGMA busy_timeout = 5000");

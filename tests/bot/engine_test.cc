@@ -54,7 +54,8 @@ steps:
 )",
     "flow: netiquette\nflags: [insult]\nmax_replies: 1\nwhen: { keywords: [idioten] }\n"
     "steps: [ say: netiquette.reply ]\n",
-    "flow: smalltalk\npriority: low\nwhen: { keywords: [danke] }\nsteps: [ say: smalltalk.reply ]\n",
+    "flow: smalltalk\npriority: low\nwhen: { keywords: [danke] }\nsteps: [ say: smalltalk.reply "
+    "]\n",
     "flow: fallback\npriority: fallback\nsteps: [ say: fallback.text ]\n",
 };
 
@@ -297,7 +298,8 @@ TEST_F(EngineTest, ConversationExpiresAfterTheAccountTimeout) {
   account_.conversation_timeout_minutes = 5;
   Send("Frage zur Bewerbung");
   clock_.Advance(std::chrono::minutes(4));
-  EXPECT_THAT(Keys(Send("Wie ist das Wetter?")), ElementsAre("common.please_pick", "applicant.menu"));
+  EXPECT_THAT(Keys(Send("Wie ist das Wetter?")),
+              ElementsAre("common.please_pick", "applicant.menu"));
   clock_.Advance(std::chrono::minutes(6));
   Decision d = Send("2");  // the question was asked too long ago to be answered now
   EXPECT_EQ(d.flow, "fallback");

@@ -111,8 +111,9 @@ TEST(FlowLoaderTest, GoodFlowLoadsEveryFieldWithoutDiagnostics) {
 }
 
 TEST(FlowLoaderTest, SingleTriggerMayBeWrittenWithoutList) {
-  auto l = Load("flow: emergency\npriority: interrupt\nwhen:\n  keywords: [hilfe]\n"
-                "steps:\n  - say: x\n");
+  auto l = Load(
+      "flow: emergency\npriority: interrupt\nwhen:\n  keywords: [hilfe]\n"
+      "steps:\n  - say: x\n");
   EXPECT_EQ(l->diags.Format(), "");
   ASSERT_EQ(l->set.flows[0].triggers.size(), 1u);
   EXPECT_EQ(l->set.flows[0].priority, Priority::kInterrupt);
@@ -167,7 +168,8 @@ TEST(FlowLoaderTest, KeywordLanguageMustBeATwoLetterCode) {
 TEST(FlowLoaderTest, KeywordWithoutAnyLetterOrDigitIsAnError) {
   auto blank = Load("flow: x\nwhen:\n  keywords: [\"*\"]\nsteps:\n  - say: a\n");
   EXPECT_THAT(blank->diags.Format(), HasSubstr("f.yaml:3:14: error: empty keyword"));
-  auto emoji = Load("flow: x\nwhen:\n  keywords:\n    - \"🚨\"\n    - \"!!!\"\nsteps:\n  - say: a\n");
+  auto emoji =
+      Load("flow: x\nwhen:\n  keywords:\n    - \"🚨\"\n    - \"!!!\"\nsteps:\n  - say: a\n");
   EXPECT_THAT(emoji->diags.Format(), HasSubstr("f.yaml:4:7: error:"));
   EXPECT_THAT(emoji->diags.Format(), HasSubstr("f.yaml:5:7: error:"));
 }

@@ -64,7 +64,7 @@ TEST(LanguageTest, CyrillicWithoutAnyTellIsRussianButOnlyAGuess) {
 TEST(LanguageTest, LettersGermanAndTurkishShareAreOnlyAGuess) {
   EXPECT_EQ(Detect("ölçü"), "tr");  // ö ü shared, ç Turkish (and French)
   EXPECT_FALSE(Confident("ölçü"));
-  EXPECT_EQ(Detect("Übung"), "");   // one shared letter: a tie, no signal
+  EXPECT_EQ(Detect("Übung"), "");  // one shared letter: a tie, no signal
 }
 
 TEST(LanguageTest, CommonWordsAndDistinctiveLettersAreConfident) {

@@ -26,7 +26,8 @@ std::shared_ptr<const Playbook> Build(const std::vector<std::string>& flows,
   return pb;
 }
 
-std::string FlowYaml(const std::string& name, const std::string& priority, const std::string& when) {
+std::string FlowYaml(const std::string& name, const std::string& priority,
+                     const std::string& when) {
   return "flow: " + name + "\npriority: " + priority + "\nwhen:\n" + when +
          "\nsteps:\n  - say: x\n";
 }
@@ -90,22 +91,22 @@ TEST(MatcherTest, PhraseMatchesOnlyConsecutiveWords) {
 }
 
 TEST(MatcherTest, ExceptPhraseMakesKeywordHarmless) {
-  auto pb = Build({FlowYaml("emergency", "interrupt",
-                        "  keywords: [hilfe]\n  except: [\"hilfe bei\"]")});
+  auto pb =
+      Build({FlowYaml("emergency", "interrupt", "  keywords: [hilfe]\n  except: [\"hilfe bei\"]")});
   EXPECT_EQ(Best(*pb, "Ich brauche Hilfe bei der Bewerbung", Priority::kInterrupt), "");
   EXPECT_EQ(Best(*pb, "Hilfe!", Priority::kInterrupt), "emergency");
 }
 
 TEST(MatcherTest, ExceptPhraseMasksOnlyItsOwnOccurrence) {
-  auto pb = Build({FlowYaml("emergency", "interrupt",
-                        "  keywords: [hilfe]\n  except: [\"hilfe bei\"]")});
+  auto pb =
+      Build({FlowYaml("emergency", "interrupt", "  keywords: [hilfe]\n  except: [\"hilfe bei\"]")});
   EXPECT_EQ(Best(*pb, "hilfe bei der bewerbung, nein, HILFE jetzt", Priority::kInterrupt),
             "emergency");
 }
 
 TEST(MatcherTest, ExceptPhraseAlsoHidesWordsFromPatterns) {
   auto pb = Build({FlowYaml("emergency", "interrupt",
-                        "  patterns: ['\\bhilfe\\b']\n  except: [\"hilfe bei\"]")});
+                            "  patterns: ['\\bhilfe\\b']\n  except: [\"hilfe bei\"]")});
   EXPECT_EQ(Best(*pb, "hilfe bei der bewerbung", Priority::kInterrupt), "");
   EXPECT_EQ(Best(*pb, "hilfe", Priority::kInterrupt), "emergency");
 }
@@ -129,19 +130,21 @@ TEST(MatcherTest, LongerPhraseWinsOverShorterKeyword) {
 }
 
 TEST(MatcherTest, TriggerWithStartAtWinsInsideItsFlow) {
-  auto pb = Build({"flow: applicant\n"
-                   "when:\n"
-                   "  - keywords: [\"bewerbung mit tattoo\"]\n"
-                   "  - start_at: tattoos\n"
-                   "    keywords: [tattoo]\n"
-                   "steps:\n  - say: x\n  - id: tattoos\n    say: y\n"});
+  auto pb =
+      Build({"flow: applicant\n"
+             "when:\n"
+             "  - keywords: [\"bewerbung mit tattoo\"]\n"
+             "  - start_at: tattoos\n"
+             "    keywords: [tattoo]\n"
+             "steps:\n  - say: x\n  - id: tattoos\n    say: y\n"});
   auto hits = pb->matcher->Match(Priority::kNormal, Normalize("Bewerbung mit Tattoo"), "");
   ASSERT_EQ(hits.size(), 1u);
   EXPECT_EQ(hits[0].trigger->start_at, "tattoos");
 }
 
 TEST(MatcherTest, ReportsTheLanguageOfTheMatchedKeyword) {
-  auto pb = Build({FlowYaml("applicant", "normal", "  keywords: { de: [bewerbung], en: [apply] }")});
+  auto pb =
+      Build({FlowYaml("applicant", "normal", "  keywords: { de: [bewerbung], en: [apply] }")});
   auto en = pb->matcher->Match(Priority::kNormal, Normalize("How do I apply?"), "");
   ASSERT_EQ(en.size(), 1u);
   EXPECT_EQ(en[0].language, "en");
@@ -158,23 +161,24 @@ TEST(MatcherTest, PatternRunsOnNormalizedTextIgnoringCase) {
 }
 
 TEST(MatcherTest, RawPatternSeesTheTextAsTyped) {
-  auto pb = Build({FlowYaml("personal_data", "notice",
-                        "  raw_patterns: ['[a-z]+@[a-z]+\\.[a-z]{2,}']")});
+  auto pb =
+      Build({FlowYaml("personal_data", "notice", "  raw_patterns: ['[a-z]+@[a-z]+\\.[a-z]{2,}']")});
   EXPECT_EQ(Best(*pb, "schreibt mir an max@example.org", Priority::kNotice), "personal_data");
   EXPECT_EQ(Best(*pb, "schreibt mir an max example org", Priority::kNotice), "");
 }
 
 TEST(MatcherTest, RawPatternIsCaseSensitiveUnlessItSaysOtherwise) {
-  auto pb = Build({FlowYaml("plate", "notice", "  raw_patterns: ['\\b[A-Z]{2}[0-9]{2}\\b']"),
-                   FlowYaml("plate_any_case", "normal", "  raw_patterns: ['(?i)\\b[A-Z]{2}[0-9]{2}\\b']")});
+  auto pb = Build(
+      {FlowYaml("plate", "notice", "  raw_patterns: ['\\b[A-Z]{2}[0-9]{2}\\b']"),
+       FlowYaml("plate_any_case", "normal", "  raw_patterns: ['(?i)\\b[A-Z]{2}[0-9]{2}\\b']")});
   EXPECT_EQ(Best(*pb, "Kennzeichen AB12", Priority::kNotice), "plate");
   EXPECT_EQ(Best(*pb, "ab12", Priority::kNotice), "");
   EXPECT_EQ(Best(*pb, "ab12", Priority::kNormal), "plate_any_case");
 }
 
 TEST(MatcherTest, AllOfNeedsEveryGroupSomewhereInTheMessage) {
-  auto pb = Build({FlowYaml("emergency", "interrupt",
-                            "  all_of: [ [gerade, jetzt], [schlägt, tritt] ]")});
+  auto pb = Build(
+      {FlowYaml("emergency", "interrupt", "  all_of: [ [gerade, jetzt], [schlägt, tritt] ]")});
   EXPECT_EQ(Best(*pb, "Er tritt sie gerade", Priority::kInterrupt), "emergency");
   EXPECT_EQ(Best(*pb, "jetzt schlaegt er zu", Priority::kInterrupt), "emergency");
   EXPECT_EQ(Best(*pb, "ich bin gerade zuhause", Priority::kInterrupt), "");
@@ -238,16 +242,20 @@ const char kMenuFlow[] =
     "      - { label: btn_done, end: true, keywords: { de: [nein], en: [no] } }\n"
     "  - id: a\n"
     "    say: x\n";
-const char kDe[] = "btn_requirements: Voraussetzungen\nbtn_process: Ablauf und Fristen\n"
-                   "btn_done: Nein, danke\n";
-const char kEn[] = "btn_requirements: Requirements\nbtn_process: Process and deadlines\n"
-                   "btn_done: No, thanks\n";
+const char kDe[] =
+    "btn_requirements: Voraussetzungen\nbtn_process: Ablauf und Fristen\n"
+    "btn_done: Nein, danke\n";
+const char kEn[] =
+    "btn_requirements: Requirements\nbtn_process: Process and deadlines\n"
+    "btn_done: No, thanks\n";
 
 Matcher::ChoiceMatch MatchMenu(const Playbook& pb, const std::string& answer) {
   const Flow& f = *pb.flows.Find("applicant");
   return pb.matcher->MatchChoice(f, f.steps[0], Normalize(answer));
 }
-int PickChoice(const Playbook& pb, const std::string& answer) { return MatchMenu(pb, answer).index; }
+int PickChoice(const Playbook& pb, const std::string& answer) {
+  return MatchMenu(pb, answer).index;
+}
 
 TEST(MatcherTest, ChoiceByItsNumber) {
   auto pb = Build({kMenuFlow}, kDe, kEn);

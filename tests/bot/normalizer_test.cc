@@ -82,9 +82,7 @@ TEST(NormalizerTest, CutsRunsOfNonAsciiLetters) {
   EXPECT_EQ(Normalize("помогиииите").text, "помогите");
 }
 
-TEST(NormalizerTest, LowercasesCyrillic) {
-  EXPECT_EQ(Normalize("ПОМОГИТЕ").text, "помогите");
-}
+TEST(NormalizerTest, LowercasesCyrillic) { EXPECT_EQ(Normalize("ПОМОГИТЕ").text, "помогите"); }
 
 TEST(NormalizerTest, EmojiOnlyMessageHasNoTokens) {
   NormalizedText n = Normalize("😱🙏👮‍♀️");
@@ -93,7 +91,10 @@ TEST(NormalizerTest, EmojiOnlyMessageHasNoTokens) {
 }
 
 TEST(NormalizerTest, InvalidUtf8BytesBecomeSeparatorsInsteadOfFailing) {
-  EXPECT_THAT(Normalize("ab\xFF" "cd").tokens, ElementsAre("ab", "cd"));
+  EXPECT_THAT(Normalize("ab\xFF"
+                        "cd")
+                  .tokens,
+              ElementsAre("ab", "cd"));
   EXPECT_THAT(Normalize("\xC3").tokens, IsEmpty());  // truncated sequence
 }
 
@@ -112,7 +113,9 @@ TEST(NormalizerTest, CodePointCountCountsCharactersNotBytes) {
 }
 
 TEST(NormalizerTest, CodePointCountCountsEachInvalidByteOnce) {
-  EXPECT_EQ(CodePointCount("a\xFF\xFE" "b"), 4u);
+  EXPECT_EQ(CodePointCount("a\xFF\xFE"
+                           "b"),
+            4u);
 }
 
 TEST(NormalizerTest, IsValidUtf8RejectsBrokenSequences) {

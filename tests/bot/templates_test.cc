@@ -39,7 +39,8 @@ TEST(TemplatesTest, PlainTextIsRenderedForEveryPlatform) {
 }
 
 TEST(TemplatesTest, PlatformVariantReplacesTheTextOnThatPlatformOnly) {
-  TemplateSet t = Load("menu:\n  text: Tippen Sie auf eine Antwort\n  x: Antworten Sie mit 1 oder 2\n");
+  TemplateSet t =
+      Load("menu:\n  text: Tippen Sie auf eine Antwort\n  x: Antworten Sie mit 1 oder 2\n");
   EXPECT_EQ(Text(t, "menu", "x"), "Antworten Sie mit 1 oder 2");
   EXPECT_EQ(Text(t, "menu", "whatsapp"), "Tippen Sie auf eine Antwort");
   EXPECT_EQ(Text(t, "menu", "instagram"), "Tippen Sie auf eine Antwort");
@@ -73,7 +74,8 @@ TEST(TemplatesTest, VariablesAreFilledIn) {
 }
 
 TEST(TemplatesTest, UnknownVariableStaysVisible) {
-  EXPECT_EQ(FillVariables("Rufen Sie {emergency_nmber} an", kVars), "Rufen Sie {emergency_nmber} an");
+  EXPECT_EQ(FillVariables("Rufen Sie {emergency_nmber} an", kVars),
+            "Rufen Sie {emergency_nmber} an");
 }
 
 TEST(TemplatesTest, DoubledBracesWriteLiteralBraces) {
@@ -198,7 +200,8 @@ TEST(TemplatesTest, LoadDirReadsTwoLetterFoldersAndWarnsAboutOthers) {
 TEST(TemplatesTest, LoadDirReportsAMissingFolder) {
   Diagnostics diags;
   TemplateSet::LoadDir("/nonexistent/templates", diags);
-  EXPECT_THAT(diags.Format(), HasSubstr("/nonexistent/templates: error: template folder not found"));
+  EXPECT_THAT(diags.Format(),
+              HasSubstr("/nonexistent/templates: error: template folder not found"));
 }
 
 }  // namespace

@@ -51,16 +51,15 @@ struct Installation {
   }
 };
 
-TEST(ValidatorTest, MinimalInstallationIsClean) {
-  EXPECT_EQ(Installation().Check().Format(), "");
-}
+TEST(ValidatorTest, MinimalInstallationIsClean) { EXPECT_EQ(Installation().Check().Format(), ""); }
 
 TEST(ValidatorTest, UnknownStepGetsDidYouMean) {
   Installation in;
-  in.flows.push_back("flow: menu\nwhen:\n  keywords: [menu]\nsteps:\n"
-                     "  - id: start\n    ask: fallback.text\n    choices:\n"
-                     "      - { label: common.stale_button, next: requirments }\n"
-                     "  - id: requirements\n    say: fallback.text\n");
+  in.flows.push_back(
+      "flow: menu\nwhen:\n  keywords: [menu]\nsteps:\n"
+      "  - id: start\n    ask: fallback.text\n    choices:\n"
+      "      - { label: common.stale_button, next: requirments }\n"
+      "  - id: requirements\n    say: fallback.text\n");
   EXPECT_THAT(in.Check().Format(),
               HasSubstr("flow2.yaml:8:9: error: unknown step 'requirments' in flow 'menu' (did "
                         "you mean 'requirements'?)"));
@@ -68,8 +67,9 @@ TEST(ValidatorTest, UnknownStepGetsDidYouMean) {
 
 TEST(ValidatorTest, UnknownFlowGetsDidYouMean) {
   Installation in;
-  in.flows.push_back("flow: report\nwhen:\n  keywords: [anzeige]\nsteps:\n"
-                     "  - say: fallback.text\n    flow: emergncy\n");
+  in.flows.push_back(
+      "flow: report\nwhen:\n  keywords: [anzeige]\nsteps:\n"
+      "  - say: fallback.text\n    flow: emergncy\n");
   EXPECT_THAT(in.Check().Format(),
               HasSubstr("flow2.yaml:5:5: error: unknown flow 'emergncy' (did you mean "
                         "'emergency'?)"));
@@ -77,8 +77,9 @@ TEST(ValidatorTest, UnknownFlowGetsDidYouMean) {
 
 TEST(ValidatorTest, UnknownStartAtStepIsAnError) {
   Installation in;
-  in.flows.push_back("flow: a\nwhen:\n  start_at: tatoos\n  keywords: [tattoo]\nsteps:\n"
-                     "  - say: fallback.text\n  - id: tattoos\n    say: fallback.text\n");
+  in.flows.push_back(
+      "flow: a\nwhen:\n  start_at: tatoos\n  keywords: [tattoo]\nsteps:\n"
+      "  - say: fallback.text\n  - id: tattoos\n    say: fallback.text\n");
   EXPECT_THAT(in.Check().Format(),
               HasSubstr("start_at: unknown step 'tatoos' (did you mean 'tattoos'?)"));
 }
@@ -112,9 +113,10 @@ TEST(ValidatorTest, VariableMissingInOneAccountIsAWarning) {
 
 TEST(ValidatorTest, StepAfterAnEndIsUnreachable) {
   Installation in;
-  in.flows.push_back("flow: a\nwhen:\n  keywords: [frage]\nsteps:\n"
-                     "  - say: fallback.text\n    end: true\n"
-                     "  - id: orphan\n    say: fallback.text\n");
+  in.flows.push_back(
+      "flow: a\nwhen:\n  keywords: [frage]\nsteps:\n"
+      "  - say: fallback.text\n    end: true\n"
+      "  - id: orphan\n    say: fallback.text\n");
   Diagnostics d = in.Check();
   EXPECT_EQ(d.error_count(), 0);
   EXPECT_THAT(d.Format(), HasSubstr("flow2.yaml:7:5: warning: step 'orphan' in flow 'a' is "
@@ -123,17 +125,19 @@ TEST(ValidatorTest, StepAfterAnEndIsUnreachable) {
 
 TEST(ValidatorTest, StepReachedOnlyByStartAtIsReachable) {
   Installation in;
-  in.flows.push_back("flow: a\nwhen:\n  - keywords: [frage]\n"
-                     "  - { start_at: direct, keywords: [direkt] }\nsteps:\n"
-                     "  - say: fallback.text\n    end: true\n"
-                     "  - id: direct\n    say: fallback.text\n");
+  in.flows.push_back(
+      "flow: a\nwhen:\n  - keywords: [frage]\n"
+      "  - { start_at: direct, keywords: [direkt] }\nsteps:\n"
+      "  - say: fallback.text\n    end: true\n"
+      "  - id: direct\n    say: fallback.text\n");
   EXPECT_THAT(in.Check().Format(), Not(HasSubstr("unreachable")));
 }
 
 TEST(ValidatorTest, DuplicateKeywordInOneFlowIsAWarning) {
   Installation in;
-  in.flows.push_back("flow: a\nwhen:\n  - keywords: [Anzeige]\n  - keywords: [anzeige]\n"
-                     "steps:\n  - say: fallback.text\n");
+  in.flows.push_back(
+      "flow: a\nwhen:\n  - keywords: [Anzeige]\n  - keywords: [anzeige]\n"
+      "steps:\n  - say: fallback.text\n");
   EXPECT_THAT(in.Check().Format(),
               HasSubstr("flow2.yaml:4:16: warning: duplicate keyword 'anzeige' in flow 'a' (also "
                         "at flow2.yaml:3:16)"));
@@ -150,8 +154,9 @@ TEST(ValidatorTest, KeywordOfTwoFlowsIsAWarning) {
 
 TEST(ValidatorTest, NormalKeywordCaughtByTheEmergencyFlowIsShadowed) {
   Installation in;
-  in.flows.push_back("flow: a\nwhen:\n  keywords: [\"notruf nummer\"]\nsteps:\n"
-                     "  - say: fallback.text\n");
+  in.flows.push_back(
+      "flow: a\nwhen:\n  keywords: [\"notruf nummer\"]\nsteps:\n"
+      "  - say: fallback.text\n");
   EXPECT_THAT(in.Check().Format(),
               HasSubstr("warning: keyword 'notruf nummer' is shadowed: the interrupt flow "
                         "'emergency' answers it first (matched 'notruf')"));
@@ -160,9 +165,10 @@ TEST(ValidatorTest, NormalKeywordCaughtByTheEmergencyFlowIsShadowed) {
 TEST(ValidatorTest, ButtonLabelOverTwentyCharactersIsAnError) {
   Installation in;
   in.de += "btn.long: Voraussetzungen und Fristen\nbtn.umlaut: \"Größe, Alter, Brille\"\n";
-  in.flows[1] = "flow: fallback\npriority: fallback\nsteps:\n  - id: q\n    ask: fallback.text\n"
-                "    choices:\n      - { label: btn.long, end: true }\n"
-                "      - { label: btn.umlaut, end: true }\n";
+  in.flows[1] =
+      "flow: fallback\npriority: fallback\nsteps:\n  - id: q\n    ask: fallback.text\n"
+      "    choices:\n      - { label: btn.long, end: true }\n"
+      "      - { label: btn.umlaut, end: true }\n";
   Diagnostics d = in.Check();
   EXPECT_THAT(d.Format(), HasSubstr("error: button label 'btn.long' (de) has 27 characters; "
                                     "WhatsApp allows 20"));
@@ -181,8 +187,9 @@ TEST(ValidatorTest, MissingTranslationIsAWarning) {
 
 TEST(ValidatorTest, TextMissingInAnAccountsOwnLanguageIsAnError) {
   Installation in;
-  in.config = "accounts:\n  - id: london\n    platform: x\n    language: en\n"
-              "    variables: { emergency_number: \"999\" }\n";
+  in.config =
+      "accounts:\n  - id: london\n    platform: x\n    language: en\n"
+      "    variables: { emergency_number: \"999\" }\n";
   in.en = "emergency.call: \"Call {emergency_number}.\"\nfallback.text: Sorry.\n";
   Diagnostics d = in.Check();
   bool reported = false;
@@ -225,8 +232,9 @@ TEST(ValidatorTest, MissingEngineTemplateIsAnError) {
 
 TEST(ValidatorTest, AccountLanguageWithoutTemplatesIsAnError) {
   Installation in;
-  in.config = "accounts:\n  - id: koeln\n    platform: whatsapp\n    language: dd\n"
-              "    variables: { emergency_number: \"110\" }\n";
+  in.config =
+      "accounts:\n  - id: koeln\n    platform: whatsapp\n    language: dd\n"
+      "    variables: { emergency_number: \"110\" }\n";
   EXPECT_THAT(in.Check().Format(),
               HasSubstr("wache.yaml:2:5: error: account 'koeln' uses language 'dd', but there is "
                         "no templates/dd/ folder (did you mean 'de'?)"));

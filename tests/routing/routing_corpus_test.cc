@@ -83,7 +83,8 @@ Figures Evaluate(const std::string& file, size_t min_size) {
   int correct = 0, false_alarm_applicant = 0;
   std::vector<std::string> misses;
   for (const auto& ex : corpus) {
-    InboundMessage msg{account.platform, account.id, "corpus-" + std::to_string(ex.line), "", ex.text, "", {}};
+    InboundMessage msg{
+        account.platform, account.id, "corpus-" + std::to_string(ex.line), "", ex.text, "", {}};
     auto d = engine.Handle(msg, account);
     if (!d.ok()) {
       ADD_FAILURE() << d.status().message();
@@ -99,7 +100,8 @@ Figures Evaluate(const std::string& file, size_t min_size) {
       per_flow[ex.expected].fn++;
       std::ostringstream m;
       m << "  " << file << ":" << ex.line << " [" << ex.language << "] expected " << ex.expected
-        << ", got " << (got.empty() ? "-" : got) << " (matched '" << d.value().matched << "'): " << ex.text;
+        << ", got " << (got.empty() ? "-" : got) << " (matched '" << d.value().matched
+        << "'): " << ex.text;
       misses.push_back(m.str());
     }
     bool want_e = IsEmergency(ex.expected), got_e = IsEmergency(got);
@@ -107,8 +109,8 @@ Figures Evaluate(const std::string& file, size_t min_size) {
     if (!want_e && got_e) emergency.fp++;
     if (want_e && !got_e) {
       emergency.fn++;
-      ADD_FAILURE() << "missed emergency at " << file << ":" << ex.line << ": " << ex.text << " (got "
-                    << (got.empty() ? "-" : got) << ")";
+      ADD_FAILURE() << "missed emergency at " << file << ":" << ex.line << ": " << ex.text
+                    << " (got " << (got.empty() ? "-" : got) << ")";
     }
     if (ex.expected == "applicant" && got_e) ++false_alarm_applicant;
     bool got_pd = std::find(flags.begin(), flags.end(), "personal_data") != flags.end();
@@ -120,8 +122,9 @@ Figures Evaluate(const std::string& file, size_t min_size) {
     }
   }
 
-  std::cout << "\nRouting " << file << ": " << corpus.size() << " messages, " << correct << " routed as labelled ("
-            << std::fixed << std::setprecision(1) << 100.0 * correct / corpus.size() << "%)\n";
+  std::cout << "\nRouting " << file << ": " << corpus.size() << " messages, " << correct
+            << " routed as labelled (" << std::fixed << std::setprecision(1)
+            << 100.0 * correct / corpus.size() << "%)\n";
   std::cout << std::left << std::setw(16) << "flow" << std::right << std::setw(11) << "precision"
             << std::setw(9) << "recall" << std::setw(8) << "n\n";
   for (const auto& [flow, c] : per_flow) {

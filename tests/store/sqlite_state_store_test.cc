@@ -22,7 +22,8 @@ class SqliteStateStoreTest : public testing::Test {
  protected:
   void SetUp() override {
     dir_ = fs::path(testing::TempDir()) /
-           ("wache_sqlite_" + std::string(testing::UnitTest::GetInstance()->current_test_info()->name()));
+           ("wache_sqlite_" +
+            std::string(testing::UnitTest::GetInstance()->current_test_info()->name()));
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     path_ = (dir_ / "state.db").string();
