@@ -192,9 +192,8 @@ Result<Decision> Engine::Handle(const InboundMessage& msg, const Account& accoun
 
   // Language: a language-specific trigger decides below; otherwise the text's own language,
   // if we have templates for it; otherwise the conversation keeps what it had.
-  const auto languages = pb.templates.Languages();
   auto usable = [&](const std::string& lang) {
-    return !lang.empty() && std::find(languages.begin(), languages.end(), lang) != languages.end();
+    return !lang.empty() && pb.templates.HasLanguage(lang);
   };
   // The text's own words are the best evidence of its language; a keyword's language only
   // decides when the text gives no clear signal ("imdat", "tattoo?"), because the same

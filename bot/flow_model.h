@@ -33,8 +33,8 @@ struct Pattern {
   SourceLocation where;
 };
 
-// One way into a flow. A message matches if any keyword or pattern matches after the
-// `except` phrases have been taken out of the text.
+// One way into a flow. A message matches if any keyword or pattern matches, or every
+// all_of group has a match, after the `except` phrases have been taken out of the text.
 struct Trigger {
   std::vector<Keyword> keywords;
   // Groups of which every one must match somewhere in the message, e.g. "something happens

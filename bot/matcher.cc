@@ -56,9 +56,9 @@ bool TokenMatches(const KeywordToken& k, const std::string& word) {
   if (!k.fuzzy || word.empty() || IsCommonWord(word)) return false;
   // Cheap byte-length filter first: most words are far off (a letter is at most 4 bytes).
   if (word.size() + 4 < k.text.size() || word.size() > k.text.size() + 4) return false;
-  const std::u32string w = CodePoints(word), t = CodePoints(k.text);
-  if (w[0] != t[0]) return false;  // the first letter must be right
-  return WithinOneEdit(w, t);
+  const std::u32string w = CodePoints(word);
+  if (w[0] != k.letters[0]) return false;  // the first letter must be right
+  return WithinOneEdit(w, k.letters);
 }
 
 // Normalised text is lower case anyway, so those patterns ignore case (staff may write
@@ -144,6 +144,7 @@ std::vector<CompiledKeyword> CompileKeyword(const Keyword& k) {
           tok.suffix = suffix && t == 0;
           tok.prefix = prefix && t + 1 == n.tokens.size();
           tok.fuzzy = !tok.prefix && !tok.suffix && CodePointCount(tok.text) >= kMinFuzzyLetters;
+          if (tok.fuzzy) tok.letters = CodePoints(tok.text);  // once, not per message
           c.weight += static_cast<int>(CodePointCount(tok.text)) + 1;
           c.tokens.push_back(std::move(tok));
         }

@@ -29,9 +29,10 @@ class TemplateSet;
 
 struct KeywordToken {
   std::string text;
-  bool prefix = false;  // "messer*": the word starts with text
-  bool suffix = false;  // "*diebstahl": the word ends with text
-  bool fuzzy = false;   // one typo allowed
+  std::u32string letters;  // text as code points, for the typo distance (fuzzy tokens only)
+  bool prefix = false;     // "messer*": the word starts with text
+  bool suffix = false;     // "*diebstahl": the word ends with text
+  bool fuzzy = false;      // one typo allowed
 };
 
 struct CompiledKeyword {

@@ -61,6 +61,7 @@ class TemplateSet {
   const TemplateText* Find(const std::string& language, const std::string& key) const;
   bool Has(const std::string& key) const;  // in any language
   std::vector<std::string> Languages() const;
+  bool HasLanguage(const std::string& language) const { return by_language_.count(language) > 0; }
   std::vector<std::string> Keys() const;  // union over languages, sorted
   const std::map<std::string, std::map<std::string, TemplateText>>& by_language() const {
     return by_language_;

@@ -8,6 +8,15 @@
 namespace wache::bot {
 namespace {
 
+// The step a say step continues with inside its flow; -1 if it asks, ends, goes to another
+// flow or runs off the end of the flow.
+int SaySuccessor(const Flow& f, int i) {
+  const Step& s = f.steps[static_cast<size_t>(i)];
+  if (s.is_ask() || s.next.end || !s.next.flow.empty()) return -1;
+  int next = s.next.step.empty() ? i + 1 : f.StepIndex(s.next.step);
+  return next < static_cast<int>(f.steps.size()) ? next : -1;
+}
+
 bool IsIdentifier(const std::string& s) {
   if (s.empty()) return false;
   for (char c : s) {
@@ -89,11 +98,6 @@ class Checker {
                                   DidYouMean(t.start_at, step_ids));
       }
     }
-    if (f.priority != Priority::kFallback && f.priority != Priority::kNotice &&
-        f.triggers.empty()) {
-      // A flow without triggers is still fine if something jumps to it; CheckSpecialFlows
-      // reports flows nobody can reach.
-    }
     for (size_t i = 0; i < f.steps.size(); ++i) {
       const Step& s = f.steps[i];
       if (!s.say.empty()) uses_.push_back({s.say, s.where, false});
@@ -171,28 +175,25 @@ class Checker {
       }
     }
     // Say steps that lead back to themselves without a question in between would send
-    // message after message without waiting for the person.
+    // message after message without waiting for the person. Each cycle is reported once,
+    // at its first step in the file.
     for (int start = 0; start < n; ++start) {
-      std::vector<bool> seen(static_cast<size_t>(n), false);
-      int i = start;
-      while (i >= 0 && i < n && !f.steps[static_cast<size_t>(i)].is_ask() &&
-             f.steps[static_cast<size_t>(i)].next.flow.empty() &&
-             !f.steps[static_cast<size_t>(i)].next.end) {
-        if (seen[static_cast<size_t>(i)]) {
-          if (i == start) {
-            diags_.Error(
-                f.steps[static_cast<size_t>(start)].where,
-                "steps of flow '" + f.name +
-                    "' jump in a circle without asking anything; "
-                    "the bot would send message after message. Add an 'ask:' step or 'end: true'");
-          }
+      int first = start;
+      bool back = false;
+      for (int i = SaySuccessor(f, start), hops = 0; i >= 0 && hops < n;
+           i = SaySuccessor(f, i), ++hops) {
+        if (i == start) {
+          back = true;
           break;
         }
-        seen[static_cast<size_t>(i)] = true;
-        const Step& s = f.steps[static_cast<size_t>(i)];
-        i = s.next.step.empty() ? i + 1 : f.StepIndex(s.next.step);
+        first = std::min(first, i);
       }
-      if (i == start && start < n && seen[static_cast<size_t>(start)]) break;  // reported once
+      if (back && first == start) {
+        diags_.Error(f.steps[static_cast<size_t>(start)].where,
+                     "steps of flow '" + f.name +
+                         "' jump in a circle without asking anything; the bot would send message "
+                         "after message. Add an 'ask:' step or 'end: true'");
+      }
     }
     for (int i = 0; i < n; ++i) {
       if (!reached[static_cast<size_t>(i)]) {

@@ -17,6 +17,11 @@ TEST(NormalizerTest, ShoutedCryWithEmojiEqualsPlainWord) {
   EXPECT_EQ(Normalize("hilfe").text, "hilfe");
 }
 
+TEST(NormalizerTest, DecomposedUmlautIsSpelledOutLikeThePrecomposedOne) {
+  // "u" + U+0308 COMBINING DIAERESIS, as some keyboards and copy-paste produce it.
+  EXPECT_EQ(Normalize("U\u0308berfall").text, "ueberfall");
+}
+
 TEST(NormalizerTest, SplitsIntoTokensSeparatedBySingleSpaces) {
   NormalizedText n = Normalize("  Mir wurde,   das Rad...geklaut!  ");
   EXPECT_THAT(n.tokens, ElementsAre("mir", "wurde", "das", "rad", "geklaut"));

@@ -53,6 +53,28 @@ struct Installation {
 
 TEST(ValidatorTest, MinimalInstallationIsClean) { EXPECT_EQ(Installation().Check().Format(), ""); }
 
+TEST(ValidatorTest, SayStepsJumpingInACircleAreAnErrorReportedOnce) {
+  Installation in;
+  in.flows.push_back(
+      "flow: loop\nwhen:\n  keywords: [loop]\nsteps:\n"
+      "  - id: a\n    say: fallback.text\n"
+      "  - id: b\n    say: fallback.text\n    next: a\n");
+  Diagnostics d = in.Check();
+  EXPECT_EQ(d.error_count(), 1) << d.Format();
+  EXPECT_THAT(d.Format(),
+              HasSubstr("flow2.yaml:5:5: error: steps of flow 'loop' jump in a circle"));
+}
+
+TEST(ValidatorTest, SayStepsLeadingBackToAQuestionAreNoCircle) {
+  Installation in;
+  in.flows.push_back(
+      "flow: menu\nwhen:\n  keywords: [menu]\nsteps:\n"
+      "  - id: start\n    ask: fallback.text\n    choices:\n"
+      "      - { label: fallback.text, next: info }\n"
+      "  - id: info\n    say: fallback.text\n    next: start\n");
+  EXPECT_THAT(in.Check().Format(), Not(HasSubstr("circle")));
+}
+
 TEST(ValidatorTest, UnknownStepGetsDidYouMean) {
   Installation in;
   in.flows.push_back(

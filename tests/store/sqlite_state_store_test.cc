@@ -174,5 +174,18 @@ TEST_F(SqliteStateStoreTest, FileThatIsNotADatabaseIsAnErrorStatus) {
   EXPECT_NE(r.status().message().find(path_), std::string::npos);
 }
 
+TEST_F(SqliteStateStoreTest, DatabaseFromANewerVersionIsRefusedNotMigrated) {
+  store_.reset();
+  {
+    SQLite::Database db(path_, SQLite::OPEN_READWRITE);
+    db.exec("PRAGMA user_version = 99");
+  }
+  auto r = SqliteStateStore::Open(path_);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("newer than this version of Wache"), std::string::npos);
+  SQLite::Database db(path_, SQLite::OPEN_READONLY);
+  EXPECT_EQ(db.execAndGet("PRAGMA user_version").getInt(), 99) << "the file must stay untouched";
+}
+
 }  // namespace
 }  // namespace wache::store
