@@ -287,15 +287,17 @@ Result<Decision> Engine::Handle(const InboundMessage& msg, const Account& accoun
   // 2b. The answer to the pending question. A choice found only as a word inside a longer
   // message gives way to a topic with more evidence: "Ja, wie ist das mit Tattoos?" at
   // "anything else?" is a question about tattoos, not just "yes".
+  Matcher::ChoiceMatch answer;
+  if (pending_step) answer = pb.matcher->MatchChoice(*pending_step, text);
+  // A number or an exact label always answers; only otherwise are topics worth matching.
   std::vector<TriggerMatch> topics;
-  if (has_text) {
+  if (has_text && !answer.exact) {
     topics = pb.matcher->Match(Priority::kNormal, text, msg.text);
     if (topics.empty()) topics = pb.matcher->Match(Priority::kLow, text, msg.text);
   }
-  if (pending_step) {
-    auto answer = pb.matcher->MatchChoice(*pending_flow, *pending_step, text);
+  if (answer.index >= 0) {
     bool topic_wins = !answer.exact && !topics.empty() && topics.front().score > answer.weight;
-    if (answer.index >= 0 && !topic_wins) {
+    if (!topic_wins) {
       const Choice& choice = pending_step->choices[static_cast<size_t>(answer.index)];
       d.flow = pending_flow->name;
       d.matched = "choice " + choice.id;

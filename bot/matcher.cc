@@ -228,7 +228,7 @@ std::unique_ptr<Matcher> Matcher::Build(const FlowSet& flows, const TemplateSet&
         }
         choices.push_back(std::move(cc));
       }
-      m->choices_[flow.name + '\n' + std::to_string(s)] = std::move(choices);
+      m->choices_[&step] = std::move(choices);
     }
   }
   return m;
@@ -331,13 +331,8 @@ std::vector<TriggerMatch> Matcher::Match(Priority p, const NormalizedText& text,
   return out;
 }
 
-Matcher::ChoiceMatch Matcher::MatchChoice(const Flow& flow, const Step& step,
-                                          const NormalizedText& text) const {
-  int index = -1;
-  for (size_t s = 0; s < flow.steps.size(); ++s) {
-    if (&flow.steps[s] == &step) index = static_cast<int>(s);
-  }
-  auto it = choices_.find(flow.name + '\n' + std::to_string(index));
+Matcher::ChoiceMatch Matcher::MatchChoice(const Step& step, const NormalizedText& text) const {
+  auto it = choices_.find(&step);
   if (it == choices_.end() || text.tokens.empty()) return {};
   const auto& choices = it->second;
 

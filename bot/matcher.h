@@ -66,14 +66,14 @@ class Matcher {
   std::vector<TriggerMatch> Match(Priority p, const NormalizedText& text,
                                   std::string_view raw) const;
 
-  // Which choice of `step` (an ask step of `flow`) the text answers: a number ("2"), a
+  // Which choice of `step` (an ask step) the text answers: a number ("2"), a
   // label in any language, or one of the choice's keywords inside a longer answer.
   struct ChoiceMatch {
     int index = -1;      // -1 if none fits
     bool exact = false;  // the whole answer is the number or a label
     int weight = 0;      // letters matched, when not exact
   };
-  ChoiceMatch MatchChoice(const Flow& flow, const Step& step, const NormalizedText& text) const;
+  ChoiceMatch MatchChoice(const Step& step, const NormalizedText& text) const;
 
  private:
   struct CompiledTrigger {
@@ -94,8 +94,8 @@ class Matcher {
   };
 
   std::vector<CompiledFlow> flows_;
-  // key: flow name + '\n' + step index
-  std::map<std::string, std::vector<CompiledChoice>> choices_;
+  // The choices of every ask step, keyed by the step (the Matcher lives with its FlowSet).
+  std::map<const Step*, std::vector<CompiledChoice>> choices_;
 };
 
 // Finds `kw` in `tokens` at or after `from`, skipping tokens where mask[i] is true. Returns

@@ -251,7 +251,7 @@ const char kEn[] =
 
 Matcher::ChoiceMatch MatchMenu(const Playbook& pb, const std::string& answer) {
   const Flow& f = *pb.flows.Find("applicant");
-  return pb.matcher->MatchChoice(f, f.steps[0], Normalize(answer));
+  return pb.matcher->MatchChoice(f.steps[0], Normalize(answer));
 }
 int PickChoice(const Playbook& pb, const std::string& answer) {
   return MatchMenu(pb, answer).index;
