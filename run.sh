@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Quick start, command 1: install what is missing, build, check the shipped files and
-# start Wache on the embedded default (SQLite file in ./var, shipped flows, example accounts).
+# start the gateway (`wache serve`) on the embedded default: SQLite file in ./var, shipped
+# flows, the example accounts of config/wache.yaml, random demo secrets in var/secrets/.
+# Without platform tokens the replies are printed here (console sink); send a webhook from
+# another terminal with: build/wache send-test --platform whatsapp --text "Hallo"
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/setup.sh
-mkdir -p var
+scripts/dev-secrets.sh
 build/wache check
-exec build/wache chat --config config/wache.yaml "$@"
+exec build/wache serve --config config/wache.yaml "$@"

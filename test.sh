@@ -4,5 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/setup.sh
+scripts/dev-secrets.sh
 build/wache check
 ctest --test-dir build --output-on-failure -j "${WACHE_JOBS:-2}"

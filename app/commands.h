@@ -13,10 +13,25 @@ struct CommonOptions {
   std::string templates;  // overrides the config's templates folder
 };
 
+struct SendTestOptions {
+  std::string platform = "whatsapp";
+  std::string account;  // account id; default: the first of the platform
+  std::string url;      // default: the config's server address
+  std::string text = "Hallo";
+  std::string button;   // send a button tap with this payload
+  std::string sender;   // the pretend person's id
+  bool image = false;   // send a picture instead of text
+  bool verify = false;  // run the subscription check instead
+  bool bad_signature = false;
+  bool show_body = false;
+};
+
 int RunCheck(const CommonOptions& opts, const std::vector<std::string>& paths, bool quiet);
 int RunSimulate(const CommonOptions& opts, const std::string& state_db);
 int RunChat(const CommonOptions& opts, const std::string& platform, const std::string& account,
             bool in_memory);
+int RunServe(const CommonOptions& opts, int port);
+int RunSendTest(const CommonOptions& opts, const SendTestOptions& send_test);
 int RunTest(const CommonOptions& opts, const std::vector<std::string>& paths, bool verbose);
 
 }  // namespace wache::app

@@ -14,6 +14,9 @@ std::unique_ptr<Loaded> LoadAll(const CommonOptions& opts,
                                 const std::vector<std::string>& flow_paths) {
   auto out = std::make_unique<Loaded>();
   out->config = bot::LoadConfig(opts.config, out->diags);
+  if (!out->config.file.empty()) {
+    out->webhook = webhook::LoadWebhookConfig(opts.config, out->config, out->diags);
+  }
   if (!opts.flows.empty()) out->config.flows_dir = opts.flows;
   if (!opts.templates.empty()) out->config.templates_dir = opts.templates;
 

@@ -9,11 +9,13 @@
 #include "bot/accounts.h"
 #include "bot/diagnostics.h"
 #include "bot/playbook.h"
+#include "webhook/webhook_config.h"
 
 namespace wache::app {
 
 struct Loaded {
   bot::GatewayConfig config;
+  webhook::WebhookConfig webhook;  // server, platform secrets, send credentials
   std::shared_ptr<const bot::Playbook> playbook;
   bot::Diagnostics diags;
 };

@@ -1,4 +1,5 @@
-// wache: the messaging gateway's one binary. Subcommands: check, test, simulate, chat.
+// wache: the messaging gateway's one binary. Subcommands: serve, send-test, check, test, simulate,
+// chat.
 #include <CLI/CLI.hpp>
 
 #include "app/commands.h"
@@ -47,7 +48,31 @@ int main(int argc, char** argv) {
   chat->add_flag("--memory", in_memory,
                  "keep the conversation in memory instead of the config's SQLite file");
 
+  int port = -1;
+  auto* serve = app.add_subcommand("serve", "run the webhook gateway (all configured platforms)");
+  add_common(serve);
+  serve->add_option("--port", port,
+                    "listen on this port instead of the config's server.port (0: any)");
+
+  wache::app::SendTestOptions st;
+  auto* send_test = app.add_subcommand(
+      "send-test", "send a correctly signed example webhook to a running 'wache serve'");
+  add_common(send_test);
+  send_test->add_option("--platform", st.platform, "whatsapp, messenger, instagram or x")
+      ->capture_default_str();
+  send_test->add_option("--account", st.account, "account id (default: the platform's first)");
+  send_test->add_option("--url", st.url, "server address (default: from the config)");
+  send_test->add_option("--text", st.text, "the message text")->capture_default_str();
+  send_test->add_option("--button", st.button, "send a button tap with this payload");
+  send_test->add_option("--sender", st.sender, "the pretend person's platform id");
+  send_test->add_flag("--image", st.image, "send a picture without text");
+  send_test->add_flag("--verify", st.verify, "run the subscription check (hub.* or CRC) instead");
+  send_test->add_flag("--bad-signature", st.bad_signature, "sign with a wrong secret (expect 403)");
+  send_test->add_flag("--show-body", st.show_body, "print the webhook body that was sent");
+
   CLI11_PARSE(app, argc, argv);
+  if (serve->parsed()) return wache::app::RunServe(common, port);
+  if (send_test->parsed()) return wache::app::RunSendTest(common, st);
   if (check->parsed()) return wache::app::RunCheck(common, check_paths, quiet);
   if (test->parsed()) return wache::app::RunTest(common, test_paths, verbose);
   if (simulate->parsed()) return wache::app::RunSimulate(common, state_db);

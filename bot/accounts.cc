@@ -73,7 +73,11 @@ void ReadConfig(const YAML::Node& root, const std::string& name, const std::stri
     diags.Error(r.At(root), "the config is a map with 'defaults:' and 'accounts:'");
     return;
   }
-  r.CheckKeys(root, {"flows", "templates", "database", "defaults", "accounts"}, "the config");
+  // `server` and `platforms` (and each account's `credentials`) belong to the webhook
+  // gateway and are read and checked by webhook/webhook_config.cc.
+  r.CheckKeys(root,
+              {"flows", "templates", "database", "defaults", "accounts", "server", "platforms"},
+              "the config");
   if (root["flows"]) cfg.flows_dir = r.String(root["flows"], "a folder").value_or(cfg.flows_dir);
   if (root["templates"]) {
     cfg.templates_dir = r.String(root["templates"], "a folder").value_or(cfg.templates_dir);
@@ -85,8 +89,8 @@ void ReadConfig(const YAML::Node& root, const std::string& name, const std::stri
 
   Account defaults;
   const std::vector<std::string> kAccountKeys = {
-      "id",       "platform", "platform_id", "name", "language", "conversation_timeout_minutes",
-      "variables"};
+      "id",        "platform",   "platform_id", "name", "language", "conversation_timeout_minutes",
+      "variables", "credentials"};
   auto read_common = [&](const YAML::Node& node, Account& a) {
     if (node["language"])
       a.language = r.String(node["language"], "a language code").value_or(a.language);

@@ -240,6 +240,14 @@ Result<Decision> Engine::Handle(const InboundMessage& msg, const Account& accoun
     }
   }
 
+  // A picture, voice message or location without words: we cannot read it, so ask for text
+  // (the template names the emergency number). A pending question stays pending.
+  if (!msg.unsupported.empty() && !has_text && msg.button_payload.empty()) {
+    AddFlag(d, "unsupported");
+    turn.Say("common.unsupported");
+    return finish();
+  }
+
   const Flow* pending_flow = state.flow.empty() ? nullptr : pb.flows.Find(state.flow);
   const Step* pending_step = nullptr;
   if (pending_flow) {

@@ -36,6 +36,8 @@ struct InboundMessage {
   std::string text;               // what the person wrote ("" for a pure button tap)
   std::string button_payload;     // payload of a tapped button, as the engine built it
   std::optional<TimePoint> time;  // when it was sent; the Clock's now if absent
+  std::string unsupported;        // what was sent instead of text (image, location,
+                                  // sticker...); "" for text and button taps
 };
 
 struct Button {

@@ -442,7 +442,10 @@ class Checker {
 }  // namespace
 
 const std::vector<std::string>& EngineTemplateKeys() {
-  static const std::vector<std::string> kKeys = {"common.stale_button"};
+  // common.unsupported answers pictures and voice messages; common.menu_button labels the
+  // button that opens a WhatsApp list (the webhook adapter asks for it).
+  static const std::vector<std::string> kKeys = {"common.stale_button", "common.unsupported",
+                                                 "common.menu_button"};
   return kKeys;
 }
 

@@ -20,7 +20,9 @@ const char kFallback[] = "flow: fallback\npriority: fallback\nsteps:\n  - say: f
 const char kTemplates[] =
     "emergency.call: \"Rufen Sie die {emergency_number} an.\"\n"
     "fallback.text: Das verstehe ich nicht.\n"
-    "common.stale_button: Nicht mehr aktuell.\n";
+    "common.stale_button: Nicht mehr aktuell.\n"
+    "common.unsupported: \"Bitte schreiben Sie Text. Notruf {emergency_number}.\"\n"
+    "common.menu_button: Auswählen\n";
 const char kConfig[] =
     "accounts:\n"
     "  - id: koeln\n    platform: whatsapp\n    language: de\n"
@@ -119,7 +121,7 @@ TEST(ValidatorTest, UnknownVariableGetsDidYouMean) {
   in.de += "fallback.other: \"Notruf {emergency_numbr}\"\n";
   in.flows[1] = "flow: fallback\npriority: fallback\nsteps:\n  - say: fallback.other\n";
   Diagnostics d = in.Check();
-  EXPECT_THAT(d.Format(), HasSubstr("de.yaml:4:1: error: template 'fallback.other' (de) uses "
+  EXPECT_THAT(d.Format(), HasSubstr("de.yaml:6:1: error: template 'fallback.other' (de) uses "
                                     "unknown variable {emergency_numbr} (did you mean "
                                     "'emergency_number'?)"));
 }

@@ -1,0 +1,76 @@
+// wache serve: the webhook gateway. Loads and checks everything first (refuses to start on
+// errors), opens the SQLite store, starts the server and workers, and runs until SIGINT or
+// SIGTERM, then stops taking webhooks and lets the queued messages finish.
+#include <signal.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <iostream>
+
+#include "app/commands.h"
+#include "app/loading.h"
+#include "store/sqlite_state_store.h"
+#include "webhook/gateway.h"
+
+namespace wache::app {
+
+int RunServe(const CommonOptions& opts, int port) {
+  // Logs go to stderr; stdout carries the console sink's JSON lines.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("wache"));
+  auto loaded = LoadAll(opts);
+  if (!ReportLoad(*loaded, std::cerr)) return 1;
+
+  std::error_code ec;
+  std::filesystem::create_directories(std::filesystem::path(loaded->config.database).parent_path(),
+                                      ec);
+  auto store = store::SqliteStateStore::Open(loaded->config.database);
+  if (!store.ok()) {
+    std::cerr << "wache serve: " << store.status().message() << "\n";
+    return 1;
+  }
+  bot::SystemClock clock;
+  webhook::HttplibClient http;
+  // Block the stop signals before any thread starts, so that only sigwait below sees them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  webhook::GatewayOptions go;
+  go.port = port;
+  go.console = &std::cout;
+  auto gateway = webhook::Gateway::Start(loaded->config, loaded->webhook, loaded->playbook,
+                                         *store.value(), clock, http, go);
+  if (!gateway.ok()) {
+    std::cerr << "wache serve: " << gateway.status().message() << "\n";
+    return 1;
+  }
+  auto& g = *gateway.value();
+  const std::string base = "http://" + loaded->webhook.server.host + ":" + std::to_string(g.port());
+  spdlog::info("Wache serves {} accounts on {} (state in {})", loaded->config.accounts.size(), base,
+               loaded->config.database);
+  std::set<std::string> platforms;
+  for (const auto& a : loaded->config.accounts) platforms.insert(a.platform);
+  for (const auto& p : platforms) spdlog::info("  webhook route: {}/webhook/{}", base, p);
+  if (!g.console_accounts().empty()) {
+    std::string list;
+    for (const auto& a : g.console_accounts()) list += (list.empty() ? "" : ", ") + a;
+    spdlog::info(
+        "no send credentials for: {}; their replies are printed on stdout "
+        "(console sink)",
+        list);
+  }
+  spdlog::info("try it: build/wache send-test --config {} --platform whatsapp --text \"Hallo\"",
+               opts.config);
+
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  spdlog::info("signal {}: stopping (no new webhooks; finishing queued messages)", sig);
+  g.Stop();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace wache::app

@@ -1,0 +1,51 @@
+// The two hand-offs of the delivery path, as interfaces so that durable versions slot in
+// without reshaping the server or the dispatcher:
+//
+//   server ──Accept(batch)──▶ Inbox ──(workers: engine)──▶ Outbox ──▶ platform send API
+//
+// Inbox::Accept returns only when the messages are safe to acknowledge; the server sends
+// its 200 after that and not before. The in-memory Dispatcher (webhook/dispatcher.h) is the
+// first Inbox; a SQLite inbox that commits before returning replaces it without changes
+// here. Likewise DirectOutbox sends at once; a stored outbox with retries replaces it.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "bot/engine.h"
+#include "bot/status.h"
+#include "webhook/events.h"
+
+namespace wache::webhook {
+
+// A person's message the gateway has accepted and must answer exactly once.
+struct AcceptedMessage {
+  bot::InboundMessage message;  // message.account is the configured account id
+  std::string account_ref;      // the account's platform id (phone_number_id, Page id...)
+  std::string correlation_id;   // follows the message through the logs
+  std::chrono::steady_clock::time_point received_at{};
+};
+
+class Inbox {
+ public:
+  virtual ~Inbox() = default;
+  // Takes responsibility for every message of one webhook delivery. OK means they will be
+  // answered; an error means none was taken and the platform should deliver again (503).
+  // Thread-safe.
+  virtual Status Accept(std::vector<AcceptedMessage> batch) = 0;
+  // Reports about our own replies (WhatsApp statuses). Never answered.
+  virtual void AcceptStatuses(const std::vector<InboundEvent>& statuses) {}
+};
+
+class Outbox {
+ public:
+  virtual ~Outbox() = default;
+  // The replies to one message, in order. Called from dispatcher workers; the replies of
+  // one conversation never arrive concurrently. Thread-safe across conversations.
+  virtual void Deliver(const AcceptedMessage& cause, std::vector<OutboundMessage> replies) = 0;
+  // Marks the person's message read where the platform supports it (WhatsApp).
+  virtual void MarkRead(const AcceptedMessage& message) {}
+};
+
+}  // namespace wache::webhook

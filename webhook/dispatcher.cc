@@ -1,0 +1,132 @@
+#include "webhook/dispatcher.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+namespace wache::webhook {
+
+namespace {
+std::string ConversationOf(const AcceptedMessage& m) {
+  return bot::ConversationKey{m.message.platform, m.message.account, m.message.sender}.ToString();
+}
+}  // namespace
+
+Dispatcher::Dispatcher(bot::Engine& engine, const bot::GatewayConfig& accounts, Outbox& outbox,
+                       Metrics& metrics, const Pseudonymizer& pseudonym, MenuLabel menu_label,
+                       int workers)
+    : engine_(engine),
+      accounts_(accounts),
+      outbox_(outbox),
+      metrics_(metrics),
+      pseudonym_(pseudonym),
+      menu_label_(std::move(menu_label)) {
+  for (int i = 0; i < std::max(1, workers); ++i) threads_.emplace_back([this] { Work(); });
+}
+
+Dispatcher::~Dispatcher() { Stop(); }
+
+Status Dispatcher::Accept(std::vector<AcceptedMessage> batch) {
+  std::lock_guard lock(mu_);
+  if (stopping_) return Status::Error("shutting down");
+  for (auto& m : batch) {
+    std::string key = ConversationOf(m);
+    auto& q = queues_[key];
+    // A conversation already queued or in a worker's hands gets its turn when that is done.
+    if (q.empty() && !busy_.count(key)) ready_.push_back(key);
+    q.push_back(std::move(m));
+    ++pending_;
+  }
+  work_cv_.notify_all();
+  return Status::Ok();
+}
+
+void Dispatcher::Work() {
+  std::unique_lock lock(mu_);
+  while (true) {
+    work_cv_.wait(lock, [&] { return stopping_ || !ready_.empty(); });
+    if (ready_.empty()) return;  // stopping and nothing left
+    std::string key = std::move(ready_.front());
+    ready_.pop_front();
+    busy_.insert(key);
+    AcceptedMessage m = std::move(queues_[key].front());
+    queues_[key].pop_front();
+    lock.unlock();
+    Handle(m);
+    lock.lock();
+    busy_.erase(key);
+    --pending_;
+    if (queues_[key].empty()) {
+      queues_.erase(key);
+    } else {
+      ready_.push_back(key);  // behind other conversations: fair under a storm from one sender
+      work_cv_.notify_one();
+    }
+    if (pending_ == 0) idle_cv_.notify_all();
+  }
+}
+
+void Dispatcher::Handle(const AcceptedMessage& m) {
+  const bot::Account* account = accounts_.FindAccount(m.message.account);
+  if (!account) return;  // the server only accepts messages for configured accounts
+  outbox_.MarkRead(m);
+  auto decided = engine_.Handle(m.message, *account);
+  if (!decided.ok()) {
+    // The state store failed: answer anyway with nothing lost in the log; the durable inbox
+    // of the delivery issue retries instead.
+    spdlog::error("correlation={} platform={} account={} engine failed: {}", m.correlation_id,
+                  m.message.platform, account->id, decided.status().message());
+    metrics_.Add("wache_engine_failures_total", {{"platform", m.message.platform}});
+    return;
+  }
+  const bot::Decision& d = decided.value();
+  const bool emergency = std::find(d.flags.begin(), d.flags.end(), "emergency") != d.flags.end();
+  spdlog::info(
+      "correlation={} platform={} account={} sender={} flow={} step={} language={} "
+      "replies={}{}",
+      m.correlation_id, m.message.platform, account->id, pseudonym_(m.message.sender),
+      d.flow.empty() ? "-" : d.flow, d.step.empty() ? "-" : d.step, d.language, d.replies.size(),
+      emergency ? " EMERGENCY" : "");
+  if (emergency) metrics_.Add("wache_emergency_replies_total", {{"platform", m.message.platform}});
+  std::vector<OutboundMessage> out;
+  for (const auto& r : d.replies) {
+    OutboundMessage o;
+    o.platform = m.message.platform;
+    o.account_id = account->id;
+    o.account_ref = m.account_ref;
+    o.recipient = m.message.sender;
+    o.reply_to = m.message.message_id;
+    o.reply = r;
+    o.emergency = emergency;
+    if (!r.buttons.empty() && menu_label_) o.menu_label = menu_label_(r.language, *account);
+    out.push_back(std::move(o));
+  }
+  if (!out.empty()) outbox_.Deliver(m, std::move(out));
+}
+
+size_t Dispatcher::Stop(std::chrono::milliseconds grace) {
+  size_t left = 0;
+  {
+    std::unique_lock lock(mu_);
+    if (threads_.empty()) return pending_;
+    idle_cv_.wait_for(lock, grace, [&] { return pending_ == 0; });
+    stopping_ = true;
+    // What is still queued stays unhandled; the durable inbox will resume it after restart.
+    for (auto& [k, q] : queues_) left += q.size();
+    ready_.clear();
+    queues_.clear();
+    pending_ -= std::min(pending_, left);
+    work_cv_.notify_all();
+    if (left) spdlog::warn("{} accepted messages were not handled before shutdown", left);
+  }
+  for (auto& t : threads_) t.join();
+  threads_.clear();
+  return left;
+}
+
+bool Dispatcher::WaitIdle(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mu_);
+  return idle_cv_.wait_for(lock, timeout, [&] { return pending_ == 0; });
+}
+
+}  // namespace wache::webhook

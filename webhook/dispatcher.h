@@ -1,0 +1,69 @@
+// Dispatcher: the in-memory Inbox. Accepted messages wait in one queue per conversation;
+// worker threads take a conversation, run the engine on its oldest message, hand the
+// replies to the Outbox, and only then take that conversation's next message. So one
+// conversation is handled strictly in order and different conversations in parallel.
+//
+// Not durable: a message accepted here is lost if the process dies before it is handled.
+// The durable inbox of the delivery issue replaces Accept's storage, not this structure.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "bot/accounts.h"
+#include "bot/engine.h"
+#include "webhook/delivery.h"
+#include "webhook/metrics.h"
+#include "webhook/pseudonym.h"
+
+namespace wache::webhook {
+
+class Dispatcher final : public Inbox {
+ public:
+  // The menu label (template common.menu_button) for a language, for WhatsApp lists.
+  using MenuLabel =
+      std::function<std::string(const std::string& language, const bot::Account& account)>;
+
+  // Everything passed by reference must outlive the Dispatcher.
+  Dispatcher(bot::Engine& engine, const bot::GatewayConfig& accounts, Outbox& outbox,
+             Metrics& metrics, const Pseudonymizer& pseudonym, MenuLabel menu_label, int workers);
+  ~Dispatcher() override;  // Stop()
+
+  Status Accept(std::vector<AcceptedMessage> batch) override;
+
+  // Stops taking new messages, lets the workers finish what is queued (up to `grace`), and
+  // joins them. Returns how many messages were left unhandled.
+  size_t Stop(std::chrono::milliseconds grace = std::chrono::seconds(10));
+
+  // Waits until nothing is queued or being handled (tests, send-test). False on timeout.
+  bool WaitIdle(std::chrono::milliseconds timeout);
+
+ private:
+  void Work();
+  void Handle(const AcceptedMessage& m);
+
+  bot::Engine& engine_;
+  const bot::GatewayConfig& accounts_;
+  Outbox& outbox_;
+  Metrics& metrics_;
+  const Pseudonymizer& pseudonym_;
+  MenuLabel menu_label_;
+
+  std::mutex mu_;
+  std::condition_variable work_cv_, idle_cv_;
+  std::map<std::string, std::deque<AcceptedMessage>> queues_;  // by conversation
+  std::deque<std::string> ready_;                              // conversations with work
+  std::set<std::string> busy_;                                 // taken by a worker
+  size_t pending_ = 0;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace wache::webhook

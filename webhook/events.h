@@ -1,0 +1,92 @@
+// The neutral shapes that pass between the HTTP server, the platform adapters and the
+// delivery code. A platform's own words (postback, quick_reply, wamid) never leave its
+// adapter; what leaves is one of these.
+//
+// Not for: conversation logic (bot/) or storage (the delivery issue's inbox and outbox keep
+// these same shapes).
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bot/clock.h"
+#include "bot/engine.h"
+
+namespace wache::webhook {
+
+// What one item of a webhook delivery is, from the gateway's point of view.
+enum class EventKind {
+  kMessage,      // a person wrote text or tapped a button: the engine answers
+  kUnsupported,  // a person sent media, a location, a sticker, a story mention...:
+                 // answered with a polite request to write text (and the emergency hint)
+  kStatus,       // the platform reports on one of our own replies (WhatsApp statuses)
+  kIgnored,      // on purpose never answered: echoes, reads, deliveries, reactions, typing...
+};
+
+const char* EventKindName(EventKind kind);
+
+// One item of a delivery, in neutral form. Filled by PlatformAdapter::Parse.
+struct InboundEvent {
+  EventKind kind = EventKind::kIgnored;
+  std::string platform;     // whatsapp | messenger | instagram | x
+  std::string account_ref;  // the account id in the payload: phone_number_id, Page id,
+                            // Instagram account id or X for_user_id
+  std::string sender;       // the person's platform id ("" for statuses)
+  std::string message_id;   // wamid, mid or X event id; the dedupe key with platform+account
+  std::optional<bot::TimePoint> time;  // when the person sent it (seconds)
+  std::string text;                    // text, or a media caption
+  std::string button_payload;          // payload of a tapped button, as we sent it
+  std::string detail;  // kIgnored: why (echo, status, read, delivery, reaction, typing,
+                       //   own_message, standby, system, comment, deleted, unknown_event...)
+                       // kUnsupported: what was sent (image, location, sticker, story_mention...)
+                       // kStatus: sent | delivered | read | failed
+  std::string error_code;  // kStatus failed: the platform's error code
+};
+
+// The result of parsing one delivery (one POST body).
+struct ParsedDelivery {
+  std::vector<InboundEvent> events;
+};
+
+// One reply to send, in neutral form: the engine's Reply plus where it goes.
+struct OutboundMessage {
+  std::string platform;
+  std::string account_id;   // configured account id
+  std::string account_ref;  // the platform id of that account (sender of the reply)
+  std::string recipient;    // the person's platform id
+  std::string reply_to;     // the inbound message id this answers ("" if none)
+  bot::Reply reply;         // text, buttons (payload + label)
+  std::string menu_label;   // label of the button that opens a WhatsApp list, in the
+                            // reply's language (template common.menu_button)
+  bool emergency = false;   // emergency replies jump queues (delivery issue)
+};
+
+// One HTTP call to a platform's send API, as an adapter renders it. The sender adds the
+// base URL and the authentication.
+struct PlatformRequest {
+  std::string method = "POST";
+  std::string path;                 // e.g. /v23.0/100000000000001/messages
+  std::string body;                 // JSON
+  std::string purpose = "message";  // message | mark_read
+};
+
+// What a send API answer means for delivery.
+struct SendResult {
+  enum class Outcome {
+    kSent,       // accepted by the platform
+    kRetry,      // worth retrying later: timeout, 5xx, rate limits
+    kPermanent,  // will never work as is: invalid recipient, window closed, bad token...
+  };
+  Outcome outcome = Outcome::kRetry;
+  std::string platform_message_id;  // wamid / mid / dm_event_id on success
+  std::string error_code;           // the platform's code ("131047", "10/2018278", "429"...)
+  std::string reason;               // short text for operators (no personal data)
+  std::optional<std::chrono::seconds> retry_after;  // when the platform said so
+};
+
+const char* OutcomeName(SendResult::Outcome outcome);
+
+}  // namespace wache::webhook

@@ -1,0 +1,102 @@
+#include "webhook/gateway.h"
+
+#include <spdlog/spdlog.h>
+
+#include <set>
+
+namespace wache::webhook {
+
+Result<std::unique_ptr<Gateway>> Gateway::Start(const bot::GatewayConfig& config,
+                                                const WebhookConfig& webhook,
+                                                std::shared_ptr<const bot::Playbook> playbook,
+                                                bot::StateStore& store, const bot::Clock& clock,
+                                                HttpClient& http, GatewayOptions options) {
+  std::unique_ptr<Gateway> g(new Gateway());
+  std::set<std::string> platforms;
+  for (const auto& a : config.accounts) platforms.insert(a.platform);
+
+  std::map<std::string, PlatformEndpoint> endpoints;
+  for (const auto& name : platforms) {
+    auto pc = webhook.platforms.find(name);
+    PlatformConfig platform = pc == webhook.platforms.end() ? PlatformConfig{} : pc->second;
+    if (platform.api_base_url.empty()) platform.api_base_url = DefaultApiBaseUrl(name);
+    auto adapter = MakeAdapter(name, platform.options);
+    if (!adapter) return Status::Error("no adapter for platform '" + name + "'");
+    PlatformEndpoint ep;
+    ep.adapter = adapter.get();
+    ep.secrets.signing_secret = platform.signing_secret.Resolve();
+    ep.secrets.verify_token = platform.verify_token.Resolve();
+    const char* what = name == "x" ? "consumer_secret" : "app_secret";
+    if (ep.secrets.signing_secret.empty()) {
+      return Status::Error("platforms." + name + "." + what + " has no value: set " +
+                           platform.signing_secret.Describe() + " (without it no webhook of " +
+                           name + " can be verified)");
+    }
+    if (name != "x" && ep.secrets.verify_token.empty()) {
+      spdlog::warn(
+          "platforms.{}.verify_token has no value ({}): Meta's subscription check will "
+          "be refused",
+          name, platform.verify_token.Describe());
+    }
+    endpoints[name] = ep;
+    g->adapters_[name] = std::move(adapter);
+  }
+
+  g->engine_ = std::make_unique<bot::Engine>(playbook, store, clock);
+  g->sender_ =
+      std::make_unique<ReplySender>(http, options.console, g->pseudonym_, g->metrics_,
+                                    std::chrono::seconds(webhook.server.send_timeout_seconds));
+  for (const auto& a : config.accounts) {
+    auto pc = webhook.platforms.find(a.platform);
+    SendTarget t;
+    t.adapter = g->adapters_.at(a.platform).get();
+    t.base_url = pc != webhook.platforms.end() && !pc->second.api_base_url.empty()
+                     ? pc->second.api_base_url
+                     : DefaultApiBaseUrl(a.platform);
+    if (auto c = webhook.credentials.find(a.id); c != webhook.credentials.end()) {
+      t.bearer_token = c->second.access_token.Resolve();
+      if (a.platform == "x" && pc != webhook.platforms.end()) {
+        t.oauth1.consumer_key = pc->second.consumer_key.Resolve();
+        t.oauth1.consumer_secret = pc->second.signing_secret.Resolve();
+        t.oauth1.token = c->second.oauth_token.Resolve();
+        t.oauth1.token_secret = c->second.oauth_token_secret.Resolve();
+        if (pc->second.options.x_send_api == "v1.1" && !t.oauth1.complete() &&
+            !t.bearer_token.empty()) {
+          return Status::Error("account '" + a.id +
+                               "': platforms.x.send_api is v1.1, which needs OAuth 1.0a "
+                               "(consumer_key, oauth_token, oauth_token_secret)");
+        }
+      }
+    }
+    if (t.console()) g->console_accounts_.push_back(a.id);
+    g->sender_->AddAccount(a.id, std::move(t));
+  }
+  g->outbox_ = std::make_unique<DirectOutbox>(*g->sender_);
+
+  auto menu_label = [playbook](const std::string& language, const bot::Account& account) {
+    bot::RenderedText t = playbook->templates.Render(
+        "common.menu_button", language, account.language, "whatsapp", account.variables, 0);
+    return t.found ? t.text : std::string("Menu");
+  };
+  g->dispatcher_ = std::make_unique<Dispatcher>(*g->engine_, config, *g->outbox_, g->metrics_,
+                                                g->pseudonym_, menu_label, webhook.server.workers);
+  ServerOptions so;
+  so.host = webhook.server.host;
+  so.port = options.port >= 0 ? options.port : webhook.server.port;
+  so.max_body_bytes = webhook.server.max_body_bytes;
+  g->server_ = std::make_unique<WebhookServer>(so, std::move(endpoints), config, *g->dispatcher_,
+                                               g->metrics_, g->pseudonym_);
+  if (Status s = g->server_->Start(); !s.ok()) return s;
+  return g;
+}
+
+Gateway::~Gateway() { Stop(); }
+
+void Gateway::Stop(std::chrono::milliseconds grace) {
+  if (stopped_) return;
+  stopped_ = true;
+  if (server_) server_->Stop();  // no new webhooks; running handlers finish first
+  if (dispatcher_) dispatcher_->Stop(grace);
+}
+
+}  // namespace wache::webhook

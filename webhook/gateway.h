@@ -1,0 +1,65 @@
+// Gateway: `wache serve` assembled from its parts: one adapter per platform in use, the
+// webhook server, the dispatcher (in-memory inbox) with its workers, and the reply sender
+// with the direct outbox. Used by app/cmd_serve.cc and by the end-to-end tests, so the
+// tests run exactly what operators run.
+#pragma once
+
+#include <memory>
+#include <ostream>
+#include <vector>
+
+#include "bot/accounts.h"
+#include "bot/clock.h"
+#include "bot/conversation_state.h"
+#include "bot/engine.h"
+#include "bot/playbook.h"
+#include "webhook/dispatcher.h"
+#include "webhook/http_client.h"
+#include "webhook/metrics.h"
+#include "webhook/reply_sender.h"
+#include "webhook/server.h"
+#include "webhook/webhook_config.h"
+
+namespace wache::webhook {
+
+struct GatewayOptions {
+  int port = -1;                    // -1: the config's server.port; 0: any free port
+  std::ostream* console = nullptr;  // console sink for accounts without credentials
+};
+
+class Gateway {
+ public:
+  // Resolves secrets and credentials, binds the port and starts the workers. Errors name
+  // what is missing and how to fix it. Everything passed by reference must outlive it.
+  static Result<std::unique_ptr<Gateway>> Start(const bot::GatewayConfig& config,
+                                                const WebhookConfig& webhook,
+                                                std::shared_ptr<const bot::Playbook> playbook,
+                                                bot::StateStore& store, const bot::Clock& clock,
+                                                HttpClient& http, GatewayOptions options);
+  ~Gateway();
+
+  int port() const { return server_->port(); }
+  Metrics& metrics() { return metrics_; }
+  // Waits until every accepted message has been handled (tests).
+  bool WaitIdle(std::chrono::milliseconds timeout) { return dispatcher_->WaitIdle(timeout); }
+  // Accounts whose replies go to the console sink (no send credentials).
+  const std::vector<std::string>& console_accounts() const { return console_accounts_; }
+  // Stops accepting webhooks, lets queued messages finish (up to `grace`), stops workers.
+  void Stop(std::chrono::milliseconds grace = std::chrono::seconds(10));
+
+ private:
+  Gateway() = default;
+
+  Metrics metrics_;
+  Pseudonymizer pseudonym_;
+  std::map<std::string, std::unique_ptr<PlatformAdapter>> adapters_;
+  std::unique_ptr<bot::Engine> engine_;
+  std::unique_ptr<ReplySender> sender_;
+  std::unique_ptr<DirectOutbox> outbox_;
+  std::unique_ptr<Dispatcher> dispatcher_;
+  std::unique_ptr<WebhookServer> server_;
+  std::vector<std::string> console_accounts_;
+  bool stopped_ = false;
+};
+
+}  // namespace wache::webhook

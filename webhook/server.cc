@@ -1,0 +1,179 @@
+#include "webhook/server.h"
+
+#include <httplib.h>
+#include <spdlog/spdlog.h>
+
+#include "webhook/crypto.h"
+#include "webhook/json_body.h"
+
+namespace wache::webhook {
+
+WebhookServer::WebhookServer(ServerOptions options,
+                             std::map<std::string, PlatformEndpoint> endpoints,
+                             const bot::GatewayConfig& accounts, Inbox& inbox, Metrics& metrics,
+                             const Pseudonymizer& pseudonym)
+    : options_(std::move(options)),
+      endpoints_(std::move(endpoints)),
+      accounts_(accounts),
+      inbox_(inbox),
+      metrics_(metrics),
+      pseudonym_(pseudonym) {
+  for (const auto& a : accounts_.accounts) by_ref_[a.platform + ":" + a.platform_id] = &a;
+}
+
+WebhookServer::~WebhookServer() { Stop(); }
+
+const bot::Account* WebhookServer::FindAccount(const std::string& platform,
+                                               const std::string& ref) const {
+  auto it = by_ref_.find(platform + ":" + ref);
+  return it == by_ref_.end() ? nullptr : it->second;
+}
+
+HttpAnswer WebhookServer::HandlePost(const std::string& platform, const std::string& body,
+                                     const HeaderLookup& headers, const std::string& remote) {
+  const PlatformEndpoint& ep = endpoints_.at(platform);
+  metrics_.Add("wache_webhooks_received_total", {{"platform", platform}});
+  auto reject = [&](int status, const std::string& reason, const std::string& detail) {
+    metrics_.Add("wache_webhooks_rejected_total", {{"platform", platform}, {"reason", reason}});
+    spdlog::warn("webhook {} from {} rejected with {}: {}", platform, remote, status, detail);
+    return HttpAnswer{status, "text/plain", detail + "\n", detail};
+  };
+
+  // 1. The signature, over the bytes exactly as received, before anything reads them.
+  if (Status s = ep.adapter->VerifySignature(headers, body, ep.secrets); !s.ok()) {
+    bool missing = s.message().rfind("missing", 0) == 0;
+    return reject(missing ? 401 : 403, missing ? "signature_missing" : "signature_invalid",
+                  s.message());
+  }
+  // 2. Content type: the platforms send JSON. (Checked after the signature so that an
+  // unsigned probe learns nothing.)
+  std::string type = headers("Content-Type");
+  if (type.rfind("application/json", 0) != 0) {
+    return reject(415, "content_type", "Content-Type must be application/json");
+  }
+  // 3. JSON, with a nesting limit.
+  auto json = ParseJsonBody(body, options_.max_json_depth);
+  if (!json.ok()) return reject(400, "malformed_json", json.status().message());
+  // 4. Every item of every batch.
+  auto parsed = ep.adapter->Parse(json.value());
+  if (!parsed.ok()) return reject(400, "not_an_envelope", parsed.status().message());
+
+  std::vector<AcceptedMessage> batch;
+  std::vector<InboundEvent> statuses;
+  for (auto& e : parsed.value().events) {
+    if (e.kind == EventKind::kIgnored) {
+      metrics_.Add("wache_events_ignored_total", {{"platform", platform}, {"kind", e.detail}});
+      continue;
+    }
+    const bot::Account* account = FindAccount(platform, e.account_ref);
+    if (!account) {
+      metrics_.Add("wache_events_ignored_total",
+                   {{"platform", platform}, {"kind", "unknown_account"}});
+      std::lock_guard lock(unknown_mu_);
+      if (unknown_logged_.insert(platform + ":" + e.account_ref).second) {
+        spdlog::warn(
+            "webhook {}: account id {} is not configured; its events are acknowledged "
+            "and not answered (add it to the config's accounts to answer)",
+            platform, e.account_ref);
+      }
+      continue;
+    }
+    if (e.kind == EventKind::kStatus) {
+      metrics_.Add("wache_events_ignored_total", {{"platform", platform}, {"kind", "status"}});
+      statuses.push_back(std::move(e));
+      continue;
+    }
+    AcceptedMessage m;
+    m.message.platform = platform;
+    m.message.account = account->id;
+    m.message.sender = e.sender;
+    m.message.message_id = e.message_id;
+    m.message.text = e.text;
+    m.message.button_payload = e.button_payload;
+    m.message.time = e.time;
+    if (e.kind == EventKind::kUnsupported)
+      m.message.unsupported = e.detail.empty() ? "unsupported" : e.detail;
+    m.account_ref = e.account_ref;
+    m.correlation_id = platform.substr(0, 2) + "-" + std::to_string(next_correlation_++);
+    m.received_at = std::chrono::steady_clock::now();
+    batch.push_back(std::move(m));
+  }
+  if (!statuses.empty()) inbox_.AcceptStatuses(statuses);
+  const size_t n = batch.size();
+  if (n > 0) {
+    std::vector<std::string> ids;
+    for (const auto& m : batch) ids.push_back(m.correlation_id);
+    if (Status s = inbox_.Accept(std::move(batch)); !s.ok()) {
+      // Nothing was taken: 503 makes the platform deliver again later.
+      return reject(503, "inbox_unavailable", "cannot take messages now: " + s.message());
+    }
+    metrics_.Add("wache_messages_accepted_total", {{"platform", platform}}, static_cast<long>(n));
+    for (const auto& id : ids) spdlog::debug("correlation={} accepted", id);
+  }
+  return {200, "text/plain", "EVENT_RECEIVED", ""};
+}
+
+Status WebhookServer::Start() {
+  http_ = std::make_unique<httplib::Server>();
+  http_->set_payload_max_length(options_.max_body_bytes);  // httplib answers 413 itself
+  http_->set_exception_handler(
+      [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+        // Handlers do not throw; if a library does, answer 500 (the platform retries) and live on.
+        spdlog::error("webhook handler threw; answered 500");
+        res.status = 500;
+        res.set_content("internal error\n", "text/plain");
+      });
+  auto send = [](httplib::Response& res, const HttpAnswer& a) {
+    res.status = a.status;
+    res.set_content(a.body, a.content_type.c_str());
+  };
+  for (const auto& [name, ep] : endpoints_) {
+    const std::string platform = name;
+    const std::string path = "/webhook/" + platform;
+    http_->Get(path, [this, platform, send](const httplib::Request& req, httplib::Response& res) {
+      const PlatformEndpoint& ep = endpoints_.at(platform);
+      HttpAnswer a = ep.adapter->VerifySubscription(
+          [&req](const std::string& k) -> std::optional<std::string> {
+            if (!req.has_param(k.c_str())) return std::nullopt;
+            return req.get_param_value(k.c_str());
+          },
+          ep.secrets);
+      spdlog::log(a.status == 200 ? spdlog::level::info : spdlog::level::warn,
+                  "webhook {} subscription check from {}: {} ({})", platform, req.remote_addr,
+                  a.status, a.log_reason);
+      send(res, a);
+    });
+    http_->Post(path, [this, platform, send](const httplib::Request& req, httplib::Response& res) {
+      HttpAnswer a = HandlePost(
+          platform, req.body,
+          [&req](const std::string& k) { return req.get_header_value(k.c_str()); },
+          req.remote_addr);
+      send(res, a);
+    });
+  }
+  http_->Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("ok\n", "text/plain");
+  });
+  http_->Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+    res.set_content(metrics_.RenderPrometheus(), "text/plain; version=0.0.4");
+  });
+
+  if (options_.port == 0) {
+    port_ = http_->bind_to_any_port(options_.host.c_str());
+  } else {
+    port_ = http_->bind_to_port(options_.host.c_str(), options_.port) ? options_.port : -1;
+  }
+  if (port_ <= 0) {
+    return Status::Error("cannot listen on " + options_.host + ":" + std::to_string(options_.port) +
+                         " (in use? choose another with server.port in the config or --port)");
+  }
+  thread_ = std::thread([this] { http_->listen_after_bind(); });
+  return Status::Ok();
+}
+
+void WebhookServer::Stop() {
+  if (http_) http_->stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace wache::webhook

@@ -1,0 +1,77 @@
+// WebhookServer: the HTTP server the platforms call. One cpp-httplib server with a route
+// per platform (GET for the subscription check, POST for deliveries), /healthz and
+// /metrics. For each POST, in this order (architecture.md section 1, platforms.md 0.1):
+//   size cap (413) → signature over the raw bytes (401 missing / 403 wrong) → content type
+//   (415) → JSON (400) → the adapter parses every item → route by account id (unknown:
+//   200, logged once, no reply) → Inbox::Accept → 200 only after the inbox took them.
+// Handlers never throw and never run the engine: acknowledging stays fast.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "bot/accounts.h"
+#include "webhook/delivery.h"
+#include "webhook/metrics.h"
+#include "webhook/platform_adapter.h"
+#include "webhook/pseudonym.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace wache::webhook {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 8080;                  // 0: any free port (tests); see port()
+  size_t max_body_bytes = 1 << 20;  // larger bodies get 413
+  int max_json_depth = 32;          // deeper nesting gets 400 without being parsed
+};
+
+// One platform's route: its adapter and its webhook secrets.
+struct PlatformEndpoint {
+  const PlatformAdapter* adapter = nullptr;  // not owned
+  WebhookSecrets secrets;
+};
+
+class WebhookServer {
+ public:
+  // Everything passed by reference must outlive the server.
+  WebhookServer(ServerOptions options, std::map<std::string, PlatformEndpoint> endpoints,
+                const bot::GatewayConfig& accounts, Inbox& inbox, Metrics& metrics,
+                const Pseudonymizer& pseudonym);
+  ~WebhookServer();
+
+  // Binds and starts serving on a background thread. Error if the port cannot be bound.
+  Status Start();
+  int port() const { return port_; }
+  // Stops accepting connections and waits for running handlers.
+  void Stop();
+
+ private:
+  HttpAnswer HandlePost(const std::string& platform, const std::string& body,
+                        const HeaderLookup& headers, const std::string& remote);
+  const bot::Account* FindAccount(const std::string& platform, const std::string& ref) const;
+
+  ServerOptions options_;
+  std::map<std::string, PlatformEndpoint> endpoints_;
+  const bot::GatewayConfig& accounts_;
+  std::map<std::string, const bot::Account*> by_ref_;  // "platform:platform_id"
+  Inbox& inbox_;
+  Metrics& metrics_;
+  const Pseudonymizer& pseudonym_;
+  std::unique_ptr<httplib::Server> http_;
+  std::thread thread_;
+  int port_ = 0;
+  std::mutex unknown_mu_;
+  std::set<std::string> unknown_logged_;  // unknown accounts are logged once each
+  std::atomic<uint64_t> next_correlation_{1};
+};
+
+}  // namespace wache::webhook
