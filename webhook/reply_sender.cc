@@ -92,8 +92,17 @@ void ReplySender::PrintToConsole(const OutboundMessage& msg,
   for (const auto& b : msg.reply.buttons) buttons.push_back(b.label);
   line["buttons"] = buttons;
   nlohmann::json calls = nlohmann::json::array();
+  const std::string tag = pseudonym_(msg.recipient);
+  auto hide_recipient = [&](std::string text) {
+    for (size_t at = text.find(msg.recipient); !msg.recipient.empty() && at != std::string::npos;
+         at = text.find(msg.recipient, at + tag.size())) {
+      text.replace(at, msg.recipient.size(), tag);
+    }
+    return text;
+  };
   for (const auto& r : reqs) {
-    auto body = ParseJsonBody(r.body);
+    // The console is read by people: the person's id appears only as its pseudonym.
+    auto body = ParseJsonBody(hide_recipient(r.body));
     calls.push_back(
         {{"path", r.path}, {"body", body.ok() ? body.value() : nlohmann::json(r.body)}});
   }

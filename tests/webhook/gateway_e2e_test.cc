@@ -1,0 +1,497 @@
+// End to end, the way a platform and an operator see it: the real `wache serve` gateway
+// (server on port 0, dispatcher, engine with the shipped flows, a real SQLite file) receives
+// signed webhooks from a real HTTP client, and its replies arrive at the local fake platform
+// API (tests/support), which checks every request the way the platform does.
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "bot/accounts.h"
+#include "bot/playbook.h"
+#include "store/sqlite_state_store.h"
+#include "tests/support/fake_platform_api.h"
+#include "webhook/example_payloads.h"
+#include "webhook/gateway.h"
+#include "webhook/http_client.h"
+#include "webhook/x/x_adapter.h"
+
+namespace wache::webhook {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using testing::FakePlatformApi;
+
+constexpr char kAppSecret[] = "test-app-secret";
+constexpr char kVerifyToken[] = "test-verify-token";
+constexpr char kConsumerSecret[] = "test-consumer-secret";
+constexpr char kWhatsApp[] = "100000000000001";
+constexpr char kPage[] = "200000000000002";
+constexpr char kInstagram[] = "17841400000000003";
+constexpr char kXUser[] = "1400000000000000004";
+constexpr char kConsoleWhatsApp[] = "100000000000009";  // an account without a token
+
+std::string ReadFixture(const std::string& rel) {
+  std::ifstream in(fs::path(WACHE_SOURCE_DIR) / "tests/webhook/fixtures" / rel, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+class GatewayE2ETest : public ::testing::Test {
+ protected:
+  void SetUp() override { StartAll("v2"); }
+  void TearDown() override {
+    if (gateway_) gateway_->Stop();
+    gateway_.reset();
+    fake_.Stop();
+    fs::remove_all(dir_);
+  }
+
+  void StartAll(const std::string& x_send_api) {
+    ASSERT_TRUE(fake_.Start());
+    fake_.AddWhatsAppNumber(kWhatsApp, "wa-token");
+    fake_.AddMessengerPage(kPage, "fb-token");
+    fake_.AddInstagramAccount(kInstagram, "ig-token");
+    fake_.AddXUser(kXUser, "x-token");
+    fake_.AddXOAuth1User(kXUser, "x-consumer-key", kConsumerSecret, "x-oauth-token",
+                         "x-oauth-secret");
+    dir_ = fs::temp_directory_path() /
+           ("wache-e2e-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::create_directories(dir_);
+    auto write = [&](const std::string& name, const std::string& text) {
+      std::ofstream(dir_ / name) << text << "\n";
+    };
+    write("app_secret", kAppSecret);
+    write("verify_token", kVerifyToken);
+    write("consumer_secret", kConsumerSecret);
+    write("consumer_key", "x-consumer-key");
+    write("wa_token", "wa-token");
+    write("fb_token", "fb-token");
+    write("ig_token", "ig-token");
+    write("x_token", "x-token");
+    write("x_oauth_token", "x-oauth-token");
+    write("x_oauth_secret", "x-oauth-secret");
+    const std::string src = WACHE_SOURCE_DIR;
+    const std::string meta =
+        "    app_secret: { file: app_secret }\n"
+        "    verify_token: { file: verify_token }\n"
+        "    api_base_url: " +
+        fake_.base_url() + "\n    api_version: v23.0\n";
+    std::string config =
+        "flows: " + src + "/flows\ntemplates: " + src + "/templates\n" +
+        "server: { host: 127.0.0.1, port: 0, max_body_kb: 64, workers: 2, send_timeout_seconds: 2 "
+        "}\n"
+        "platforms:\n  whatsapp:\n" +
+        meta + "  messenger:\n" + meta + "  instagram:\n" + meta +
+        "  x:\n    consumer_secret: { file: consumer_secret }\n    consumer_key: { file: "
+        "consumer_key }\n"
+        "    api_base_url: " +
+        fake_.base_url() + "\n    send_api: " + x_send_api + "\n" +
+        "defaults:\n  language: de\n  variables:\n"
+        "    station_name: Polizei Test\n    emergency_number: \"110\"\n    fire_medical_number: "
+        "\"112\"\n"
+        "    crisis_line_name: TelefonSeelsorge\n    crisis_line: \"0800 111 0 111\"\n"
+        "    women_helpline: \"116 016\"\n    online_station_url: "
+        "https://internetwache.polizei.nrw\n"
+        "    recruiting_url: https://www.genau-mein-fall.de\n    recruiting_portal_url: "
+        "https://jobs.polizei.nrw\n"
+        "    recruiting_contact: \"0251 7795-5353\"\n    office_hours: \"07:30–16:00\"\n"
+        "accounts:\n"
+        "  - { id: wa, platform: whatsapp, platform_id: \"" +
+        kWhatsApp +
+        "\", credentials: { access_token: { file: wa_token } } }\n"
+        "  - { id: fb, platform: messenger, platform_id: \"" +
+        kPage +
+        "\", credentials: { access_token: { file: fb_token } } }\n"
+        "  - { id: ig, platform: instagram, platform_id: \"" +
+        kInstagram +
+        "\", credentials: { access_token: { file: ig_token } } }\n"
+        "  - { id: xx, platform: x, platform_id: \"" +
+        kXUser +
+        "\", credentials: { access_token: { file: x_token }, "
+        "oauth_token: { file: x_oauth_token }, oauth_token_secret: { file: x_oauth_secret } } }\n"
+        "  - { id: wa-console, platform: whatsapp, platform_id: \"" +
+        kConsoleWhatsApp + "\" }\n";
+    write("wache.yaml", config);
+    const std::string path = (dir_ / "wache.yaml").string();
+    config_ = bot::LoadConfig(path, diags_);
+    webhook_ = LoadWebhookConfig(path, config_, diags_);
+    playbook_ = bot::Playbook::Load(config_.flows_dir, config_.templates_dir, diags_);
+    ASSERT_FALSE(diags_.has_errors()) << diags_.Format();
+    auto store = store::SqliteStateStore::Open((dir_ / "state.db").string());
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    store_ = std::move(store).value();
+    GatewayOptions options;
+    options.port = 0;
+    options.console = &console_;
+    auto g = Gateway::Start(config_, webhook_, playbook_, *store_, clock_, http_, options);
+    ASSERT_TRUE(g.ok()) << g.status().message();
+    gateway_ = std::move(g).value();
+  }
+
+  // Posts `body` to /webhook/<platform> signed like the platform, or with `headers` as given.
+  httplib::Result Post(const std::string& platform, const std::string& body,
+                       std::optional<httplib::Headers> headers = std::nullopt,
+                       const std::string& content_type = "application/json") {
+    httplib::Client client("127.0.0.1", gateway_->port());
+    if (!headers) {
+      auto [name, value] =
+          SignatureHeader(platform, platform == "x" ? kConsumerSecret : kAppSecret, body);
+      headers = httplib::Headers{{name, value}};
+    }
+    return client.Post(("/webhook/" + platform).c_str(), *headers, body, content_type.c_str());
+  }
+
+  std::string Message(const std::string& platform, const std::string& text,
+                      const std::string& sender, const std::string& payload = "",
+                      bool image = false) {
+    ExampleMessage m;
+    m.account_ref = platform == "whatsapp"    ? kWhatsApp
+                    : platform == "messenger" ? kPage
+                    : platform == "instagram" ? kInstagram
+                                              : kXUser;
+    m.sender = sender;
+    m.message_id = platform + "-msg-" + std::to_string(++next_id_);
+    m.text = text;
+    m.button_payload = payload;
+    m.image = image;
+    m.unix_seconds = 1'800'000'000 + next_id_;
+    return ExampleWebhookBody(platform, m);
+  }
+
+  // The accepted requests with a message (not mark-read) for `recipient`.
+  std::vector<testing::RecordedRequest> RepliesTo(const std::string& recipient) {
+    std::vector<testing::RecordedRequest> out;
+    for (auto& r : fake_.Accepted()) {
+      if (r.recipient == recipient && r.kind != "mark_read") out.push_back(r);
+    }
+    return out;
+  }
+
+  static std::string TextOf(const testing::RecordedRequest& r) {
+    const json& b = r.body;
+    if (b.contains("text") && b["text"].is_object()) return b["text"].value("body", "");
+    if (b.contains("interactive")) return b["interactive"]["body"].value("text", "");
+    if (b.contains("message")) return b["message"].value("text", "");
+    if (b.contains("event")) return b["event"]["message_create"]["message_data"].value("text", "");
+    return b.value("text", "");
+  }
+
+  bool Idle() { return gateway_->WaitIdle(std::chrono::seconds(10)); }
+
+  FakePlatformApi fake_;
+  fs::path dir_;
+  bot::Diagnostics diags_;
+  bot::GatewayConfig config_;
+  WebhookConfig webhook_;
+  std::shared_ptr<const bot::Playbook> playbook_;
+  std::unique_ptr<store::SqliteStateStore> store_;
+  bot::SystemClock clock_;
+  HttplibClient http_;
+  std::ostringstream console_;
+  std::unique_ptr<Gateway> gateway_;
+  int next_id_ = 0;
+};
+
+TEST_F(GatewayE2ETest, EmergencyWordsGetTheEmergencyNumberOnEveryPlatform) {
+  const std::vector<std::string> platforms = {"whatsapp", "messenger", "instagram", "x"};
+  auto sender = [&](const std::string& p) {
+    return "5550" +
+           std::to_string(std::find(platforms.begin(), platforms.end(), p) - platforms.begin());
+  };
+  for (const auto& p : platforms) {
+    auto res = Post(p, Message(p, "Hilfe, jemand bricht gerade bei mir ein", sender(p)));
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200) << p;
+  }
+  ASSERT_TRUE(Idle());
+  for (const auto& p : platforms) {
+    auto replies = RepliesTo(sender(p));
+    ASSERT_FALSE(replies.empty()) << p;
+    EXPECT_EQ(replies.front().platform, p);
+    EXPECT_NE(TextOf(replies.front()).find("110"), std::string::npos) << TextOf(replies.front());
+  }
+  EXPECT_EQ(gateway_->metrics().Total("wache_emergency_replies_total"), 4);
+}
+
+TEST_F(GatewayE2ETest, WhatsAppMenuTapComesBackAsTheSameButtonPress) {
+  ASSERT_EQ(
+      Post("whatsapp", Message("whatsapp", "Ich möchte mich bewerben", "4915111111111"))->status,
+      200);
+  ASSERT_TRUE(Idle());
+  auto first = RepliesTo("4915111111111");
+  ASSERT_EQ(first.size(), 1u);
+  // Four choices do not fit three reply buttons: a list message, within WhatsApp's limits.
+  EXPECT_EQ(first[0].kind, "list");
+  const json& rows = first[0].body["interactive"]["action"]["sections"][0]["rows"];
+  ASSERT_GE(rows.size(), 2u);
+  EXPECT_EQ(first[0].body["interactive"]["action"]["button"], "Auswählen");
+  // The person taps the first row; WhatsApp sends back its id and title.
+  ExampleMessage tap;
+  tap.account_ref = kWhatsApp;
+  tap.sender = "4915111111111";
+  tap.message_id = "wamid.tap1";
+  tap.button_payload = rows[0]["id"];
+  tap.text = rows[0]["title"];
+  tap.unix_seconds = 1'800'000'100;
+  ASSERT_EQ(Post("whatsapp", ExampleWebhookBody("whatsapp", tap))->status, 200);
+  ASSERT_TRUE(Idle());
+  auto all = RepliesTo("4915111111111");
+  ASSERT_GT(all.size(), 1u);
+  const std::string answer = TextOf(all[1]);
+  EXPECT_EQ(answer.find("nicht verstanden"), std::string::npos) << answer;
+  EXPECT_EQ(answer.find("nicht mehr aktuell"), std::string::npos) << answer;
+  EXPECT_NE(answer, TextOf(first[0]));
+  // Each answered message was marked read.
+  int marked = 0;
+  for (auto& r : fake_.Accepted()) marked += r.kind == "mark_read";
+  EXPECT_EQ(marked, 2);
+}
+
+TEST_F(GatewayE2ETest, MessengerQuickReplyTapContinuesTheConversation) {
+  ASSERT_EQ(Post("messenger", Message("messenger", "Hallo", "7001"))->status, 200);
+  ASSERT_TRUE(Idle());
+  auto first = RepliesTo("7001");
+  ASSERT_FALSE(first.empty());
+  const auto& last = first.back();
+  ASSERT_EQ(last.kind, "quick_replies") << last.body.dump();
+  EXPECT_EQ(last.body["messaging_type"], "RESPONSE");
+  const json& qr = last.body["message"]["quick_replies"];
+  std::string payload = qr[0]["payload"];
+  ASSERT_EQ(Post("messenger", Message("messenger", qr[0]["title"], "7001", payload))->status, 200);
+  ASSERT_TRUE(Idle());
+  auto all = RepliesTo("7001");
+  ASSERT_GT(all.size(), first.size());
+  EXPECT_EQ(TextOf(all[first.size()]).find("nicht verstanden"), std::string::npos);
+}
+
+TEST_F(GatewayE2ETest, XVersion2GetsNumberedChoicesAndANumberAnswersThem) {
+  ASSERT_EQ(Post("x", Message("x", "Ich möchte mich bewerben", "8001"))->status, 200);
+  ASSERT_TRUE(Idle());
+  auto first = RepliesTo("8001");
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0].api, "x2");
+  EXPECT_NE(TextOf(first[0]).find("\n1. "), std::string::npos) << TextOf(first[0]);
+  ASSERT_EQ(Post("x", Message("x", "1", "8001"))->status, 200);
+  ASSERT_TRUE(Idle());
+  auto all = RepliesTo("8001");
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(TextOf(all[1]).find("nicht verstanden"), std::string::npos) << TextOf(all[1]);
+}
+
+TEST_F(GatewayE2ETest, AWhatsAppBatchIsAnsweredItemByItem) {
+  json body = json::parse(Message("whatsapp", "Hallo", "4915100000001"));
+  json second = json::parse(Message("whatsapp", "Notruf!", "4915100000002"));
+  json third = json::parse(Message("whatsapp", "Danke", "4915100000003"));
+  body["entry"][0]["changes"][0]["value"]["messages"].push_back(
+      second["entry"][0]["changes"][0]["value"]["messages"][0]);
+  body["entry"].push_back(third["entry"][0]);
+  ASSERT_EQ(Post("whatsapp", body.dump())->status, 200);
+  ASSERT_TRUE(Idle());
+  EXPECT_FALSE(RepliesTo("4915100000001").empty());
+  EXPECT_FALSE(RepliesTo("4915100000002").empty());
+  EXPECT_FALSE(RepliesTo("4915100000003").empty());
+  EXPECT_EQ(gateway_->metrics().Get("wache_messages_accepted_total", {{"platform", "whatsapp"}}),
+            3);
+}
+
+TEST_F(GatewayE2ETest, EchoesStatusesReadsAndOwnMessagesAreAcknowledgedAndNeverAnswered) {
+  // Fixtures from tests/webhook/fixtures, with their account ids mapped to ours.
+  auto with_account = [](std::string body, const std::string& from, const std::string& to) {
+    for (size_t at = body.find(from); at != std::string::npos;
+         at = body.find(from, at + to.size())) {
+      body.replace(at, from.size(), to);
+    }
+    return body;
+  };
+  json wa_status = json::parse(ReadFixture("whatsapp/statuses.json"));
+  std::string wa_ref = wa_status["entry"][0]["changes"][0]["value"]["metadata"]["phone_number_id"];
+  json fb_echo = json::parse(ReadFixture("messenger/echo.json"));
+  std::string fb_ref = fb_echo["entry"][0]["id"];
+  json x_own = json::parse(ReadFixture("x/dm_own_message.json"));
+  std::string x_ref = x_own["for_user_id"];
+  const std::vector<std::pair<std::string, std::string>> bodies = {
+      {"whatsapp", with_account(ReadFixture("whatsapp/statuses.json"), wa_ref, kWhatsApp)},
+      {"whatsapp", with_account(ReadFixture("whatsapp/reaction.json"), wa_ref, kWhatsApp)},
+      {"messenger", with_account(ReadFixture("messenger/echo.json"), fb_ref, kPage)},
+      {"messenger", with_account(ReadFixture("messenger/read.json"), fb_ref, kPage)},
+      {"messenger", with_account(ReadFixture("messenger/delivery.json"), fb_ref, kPage)},
+      {"x", with_account(ReadFixture("x/dm_own_message.json"), x_ref, kXUser)},
+      {"x", with_account(ReadFixture("x/typing.json"), x_ref, kXUser)},
+  };
+  for (const auto& [platform, body] : bodies) {
+    auto res = Post(platform, body);
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200) << body;
+  }
+  ASSERT_TRUE(Idle());
+  EXPECT_TRUE(fake_.Requests().empty()) << fake_.Requests().front().raw_body;
+  EXPECT_EQ(gateway_->metrics().Total("wache_messages_accepted_total"), 0);
+  EXPECT_GE(gateway_->metrics().Total("wache_events_ignored_total"), 7);
+  EXPECT_GE(gateway_->metrics().Get("wache_events_ignored_total",
+                                    {{"platform", "x"}, {"kind", "own_message"}}),
+            1);
+}
+
+TEST_F(GatewayE2ETest, UnknownAccountGets200AndNoReply) {
+  ExampleMessage m;
+  m.account_ref = "999999999999999";
+  m.sender = "4915122222222";
+  m.message_id = "wamid.unknown";
+  m.text = "Notruf";
+  auto res = Post("whatsapp", ExampleWebhookBody("whatsapp", m));
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  ASSERT_TRUE(Idle());
+  EXPECT_TRUE(fake_.Requests().empty());
+  EXPECT_EQ(gateway_->metrics().Get("wache_events_ignored_total",
+                                    {{"platform", "whatsapp"}, {"kind", "unknown_account"}}),
+            1);
+}
+
+TEST_F(GatewayE2ETest, BadSignaturesAreRefusedAndNothingIsProcessed) {
+  const std::string body = Message("whatsapp", "Notruf", "4915133333333");
+  const std::string xbody = Message("x", "Notruf", "8002");
+  EXPECT_EQ(Post("whatsapp", body, httplib::Headers{})->status, 401);
+  EXPECT_EQ(Post("whatsapp", body,
+                 httplib::Headers{{"X-Hub-Signature-256", "sha256=" + std::string(64, '0')}})
+                ->status,
+            403);
+  EXPECT_EQ(Post("whatsapp", body, httplib::Headers{{"X-Hub-Signature-256", "sha256=zz"}})->status,
+            403);
+  // The right HMAC in the wrong encoding: base64 where Meta uses hex, hex where X uses base64.
+  auto [n1, x_sig] = SignatureHeader("x", kAppSecret, body);
+  EXPECT_EQ(Post("whatsapp", body, httplib::Headers{{"X-Hub-Signature-256", x_sig}})->status, 403);
+  auto [n2, meta_sig] = SignatureHeader("whatsapp", kConsumerSecret, xbody);
+  EXPECT_EQ(Post("x", xbody, httplib::Headers{{"x-twitter-webhooks-signature", meta_sig}})->status,
+            403);
+  // Signed with the right secret, then changed on the way.
+  auto [n3, good] = SignatureHeader("whatsapp", kAppSecret, body);
+  std::string tampered = body;
+  tampered.replace(tampered.find("Notruf"), 6, "Hallo!");
+  EXPECT_EQ(Post("whatsapp", tampered, httplib::Headers{{n3, good}})->status, 403);
+  ASSERT_TRUE(Idle());
+  EXPECT_TRUE(fake_.Requests().empty());
+  EXPECT_EQ(gateway_->metrics().Total("wache_messages_accepted_total"), 0);
+  EXPECT_EQ(gateway_->metrics().Total("wache_webhooks_rejected_total"), 6);
+}
+
+TEST_F(GatewayE2ETest, BrokenBodiesGetClearStatusesAndTheServerLivesOn) {
+  EXPECT_EQ(Post("whatsapp", "{\"object\": \"whatsapp_business_account\", \"entry\": [")->status,
+            400);
+  EXPECT_EQ(Post("messenger", "[1, 2, 3]")->status, 400);
+  EXPECT_EQ(Post("x", std::string(10000, '[') + std::string(10000, ']'))->status, 400);
+  EXPECT_EQ(Post("instagram", "{\"object\":\"page\",\"entry\":[]}")->status,
+            400);  // wrong platform
+  EXPECT_EQ(
+      Post("whatsapp", Message("whatsapp", "Hallo", "4915144444444"), std::nullopt, "text/plain")
+          ->status,
+      415);
+  EXPECT_EQ(Post("whatsapp", "")->status, 400);
+  std::string huge = Message("whatsapp", std::string(100 * 1024, 'a'), "4915144444444");
+  auto res = Post("whatsapp", huge);
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 413);
+  // Unknown fields and event kinds are ignored, not errors.
+  json odd = json::parse(Message("whatsapp", "Hallo", "4915144444445"));
+  odd["entry"][0]["new_field_2027"] = {{"x", 1}};
+  odd["entry"][0]["changes"][0]["value"]["messages"][0]["brand_new"] = true;
+  EXPECT_EQ(Post("whatsapp", odd.dump())->status, 200);
+  // Still serving.
+  httplib::Client client("127.0.0.1", gateway_->port());
+  auto health = client.Get("/healthz");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+  ASSERT_TRUE(Idle());
+  EXPECT_EQ(RepliesTo("4915144444444").size(), 0u);
+  EXPECT_EQ(RepliesTo("4915144444445").size(), 1u);
+}
+
+TEST_F(GatewayE2ETest, SubscriptionChecksAnswerLikeThePlatformsRequire) {
+  httplib::Client client("127.0.0.1", gateway_->port());
+  auto ok = client.Get(std::string("/webhook/whatsapp?hub.mode=subscribe&hub.verify_token=") +
+                       kVerifyToken + "&hub.challenge=1158201444");
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 200);
+  EXPECT_EQ(ok->body, "1158201444");
+  auto wrong =
+      client.Get("/webhook/messenger?hub.mode=subscribe&hub.verify_token=nope&hub.challenge=1");
+  ASSERT_TRUE(wrong);
+  EXPECT_EQ(wrong->status, 403);
+  EXPECT_EQ(wrong->body.find('1'), std::string::npos);
+  auto crc = client.Get("/webhook/x?crc_token=abc123");
+  ASSERT_TRUE(crc);
+  EXPECT_EQ(crc->status, 200);
+  EXPECT_EQ(crc->get_header_value("Content-Type"), "application/json");
+  EXPECT_EQ(json::parse(crc->body)["response_token"],
+            XSignatureHeaderValue(kConsumerSecret, "abc123"));
+}
+
+TEST_F(GatewayE2ETest, PicturesWithoutWordsGetARequestToWriteTextWithTheEmergencyNumber) {
+  ASSERT_EQ(Post("instagram", Message("instagram", "", "9001", "", /*image=*/true))->status, 200);
+  ASSERT_TRUE(Idle());
+  auto replies = RepliesTo("9001");
+  ASSERT_EQ(replies.size(), 1u);
+  EXPECT_NE(TextOf(replies[0]).find("Text"), std::string::npos);
+  EXPECT_NE(TextOf(replies[0]).find("110"), std::string::npos);
+}
+
+TEST_F(GatewayE2ETest, AccountWithoutTokenPrintsRepliesToTheConsoleSink) {
+  ExampleMessage m;
+  m.account_ref = kConsoleWhatsApp;
+  m.sender = "4915155555555";
+  m.message_id = "wamid.console";
+  m.text = "Notruf";
+  ASSERT_EQ(Post("whatsapp", ExampleWebhookBody("whatsapp", m))->status, 200);
+  ASSERT_TRUE(Idle());
+  EXPECT_TRUE(fake_.Requests().empty());
+  std::string line = console_.str().substr(0, console_.str().find('\n'));
+  json j = json::parse(line);
+  EXPECT_EQ(j["account"], "wa-console");
+  EXPECT_NE(j["text"].get<std::string>().find("110"), std::string::npos);
+  // The person's number is not printed in clear, not even in the request that would be sent.
+  EXPECT_EQ(console_.str().find("4915155555555"), std::string::npos) << console_.str();
+  EXPECT_EQ(j["would_send"][0]["body"]["to"], j["to"]);
+}
+
+TEST_F(GatewayE2ETest, MetricsAreServedInPrometheusFormat) {
+  ASSERT_EQ(Post("whatsapp", Message("whatsapp", "Hallo", "4915166666666"))->status, 200);
+  ASSERT_TRUE(Idle());
+  httplib::Client client("127.0.0.1", gateway_->port());
+  auto res = client.Get("/metrics");
+  ASSERT_TRUE(res);
+  EXPECT_NE(res->body.find("wache_messages_accepted_total{platform=\"whatsapp\"} 1"),
+            std::string::npos)
+      << res->body;
+  EXPECT_NE(res->body.find("# TYPE wache_replies_total counter"), std::string::npos);
+}
+
+class GatewayXQuickRepliesTest : public GatewayE2ETest {
+ protected:
+  void SetUp() override { StartAll("v1.1"); }
+};
+
+TEST_F(GatewayXQuickRepliesTest, XVersion11SendsSignedQuickRepliesAndTheTapComesBack) {
+  ASSERT_EQ(Post("x", Message("x", "Ich möchte mich bewerben", "8101"))->status, 200);
+  ASSERT_TRUE(Idle());
+  auto first = RepliesTo("8101");
+  ASSERT_EQ(first.size(), 1u) << (fake_.Requests().empty() ? "" : fake_.Requests().front().error);
+  EXPECT_EQ(first[0].api, "x1.1");  // the fake verified the OAuth 1.0a signature
+  const json& options =
+      first[0].body["event"]["message_create"]["message_data"]["quick_reply"]["options"];
+  ASSERT_GE(options.size(), 2u);
+  std::string label = options[1]["label"], metadata = options[1]["metadata"];
+  ASSERT_EQ(Post("x", Message("x", label, "8101", metadata))->status, 200);
+  ASSERT_TRUE(Idle());
+  auto all = RepliesTo("8101");
+  ASSERT_GE(all.size(), 2u);
+  EXPECT_EQ(TextOf(all[1]).find("nicht verstanden"), std::string::npos) << TextOf(all[1]);
+}
+
+}  // namespace
+}  // namespace wache::webhook
