@@ -42,6 +42,9 @@ HttpResponse HttplibClient::Send(const HttpRequest& request) {
       return out;
     }
     client->set_keep_alive(true);
+    // Without it, Nagle's algorithm delays each small request on a kept-alive connection
+    // by about 40-60 ms (seen against the fake platform API).
+    client->set_tcp_nodelay(true);
   }
   auto secs = std::chrono::duration_cast<std::chrono::seconds>(request.timeout);
   auto usecs = std::chrono::duration_cast<std::chrono::microseconds>(request.timeout - secs);

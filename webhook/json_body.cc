@@ -56,8 +56,9 @@ std::string StringField(const nlohmann::json& j, const char* key) {
   const nlohmann::json* m = Member(j, key);
   if (!m) return "";
   if (m->is_string()) return m->get_ref<const std::string&>();
-  if (m->is_number_integer()) return std::to_string(m->get<int64_t>());
+  // is_number_integer() is also true for unsigned numbers: ask about unsigned first.
   if (m->is_number_unsigned()) return std::to_string(m->get<uint64_t>());
+  if (m->is_number_integer()) return std::to_string(m->get<int64_t>());
   return "";
 }
 
@@ -69,8 +70,12 @@ bool BoolField(const nlohmann::json& j, const char* key, bool fallback) {
 std::optional<int64_t> IntField(const nlohmann::json& j, const char* key) {
   const nlohmann::json* m = Member(j, key);
   if (!m) return std::nullopt;
+  if (m->is_number_unsigned()) {
+    uint64_t v = m->get<uint64_t>();
+    if (v > static_cast<uint64_t>(INT64_MAX)) return std::nullopt;
+    return static_cast<int64_t>(v);
+  }
   if (m->is_number_integer()) return m->get<int64_t>();
-  if (m->is_number_unsigned()) return static_cast<int64_t>(m->get<uint64_t>());
   if (m->is_string()) {
     const std::string& s = m->get_ref<const std::string&>();
     int64_t v = 0;

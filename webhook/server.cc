@@ -116,6 +116,7 @@ HttpAnswer WebhookServer::HandlePost(const std::string& platform, const std::str
 Status WebhookServer::Start() {
   http_ = std::make_unique<httplib::Server>();
   http_->set_payload_max_length(options_.max_body_bytes);  // httplib answers 413 itself
+  http_->set_tcp_nodelay(true);  // small answers on kept-alive connections, sent at once
   http_->set_exception_handler(
       [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
         // Handlers do not throw; if a library does, answer 500 (the platform retries) and live on.

@@ -177,13 +177,20 @@ WebhookConfig LoadWebhookConfig(const std::string& path, const bot::GatewayConfi
     }
     for (const auto& platform : used_platforms) {
       auto it = cfg.platforms.find(platform);
-      if (it == cfg.platforms.end() || !it->second.signing_secret.configured()) {
+      const char* key = platform == "x" ? "consumer_secret" : "app_secret";
+      const YAML::Node& platforms_node = (*root)["platforms"];
+      bool written = platforms_node && platforms_node.IsMap() && platforms_node[platform] &&
+                     platforms_node[platform].IsMap() && platforms_node[platform][key];
+      // Present but malformed: ReadSecret has already said how to write it.
+      if (!written && (it == cfg.platforms.end() || !it->second.signing_secret.configured())) {
         diags.Error({path, 1, 1},
                     "accounts use " + platform + " but platforms." + platform + "." +
                         (platform == "x" ? "consumer_secret" : "app_secret") +
                         " is not set: add it under 'platforms:' as '{ env: NAME }' or "
                         "'{ file: PATH }' so webhooks can be verified");
-      } else if (platform != "x" && !it->second.verify_token.configured()) {
+      } else if (it != cfg.platforms.end() && platform != "x" &&
+                 !it->second.verify_token.configured() &&
+                 !platforms_node[platform]["verify_token"]) {
         diags.Error(it->second.where, "platforms." + platform +
                                           ".verify_token is not set (the token typed into "
                                           "Meta's App Dashboard)");

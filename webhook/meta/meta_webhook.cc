@@ -11,9 +11,11 @@ HttpAnswer VerifySubscription(const QueryLookup& query, const WebhookSecrets& se
   std::string mode = query("hub.mode").value_or("");
   std::string token = query("hub.verify_token").value_or("");
   std::optional<std::string> challenge = query("hub.challenge");
-  if (mode != "subscribe" || !challenge) {
+  if (mode != "subscribe") {
     return {403, "text/plain", "Forbidden\n", "verification request without hub.mode=subscribe"};
   }
+  if (!challenge)
+    return {403, "text/plain", "Forbidden\n", "verification request without hub.challenge"};
   if (secrets.verify_token.empty() || !ConstantTimeEquals(token, secrets.verify_token)) {
     return {403, "text/plain", "Forbidden\n", "verify token does not match"};
   }

@@ -1,5 +1,7 @@
 #include "webhook/whatsapp/whatsapp_adapter.h"
 
+#include <set>
+
 #include "webhook/json_body.h"
 #include "webhook/meta/meta_webhook.h"
 #include "webhook/render_util.h"
@@ -95,8 +97,11 @@ class WhatsAppAdapter final : public PlatformAdapter {
     };
     bool use_buttons =
         !buttons.empty() && buttons.size() <= kMaxReplyButtons && ids_fit(kButtonIdMax);
+    std::set<std::string> titles;
     for (const auto& b : buttons) {
-      use_buttons = use_buttons && TextLength(b.label, LengthUnit::kCharacters) <= kButtonTitleMax;
+      // Titles must be unique and at most 20 characters (platforms.md 1.7).
+      use_buttons = use_buttons && !b.label.empty() && titles.insert(b.label).second &&
+                    TextLength(b.label, LengthUnit::kCharacters) <= kButtonTitleMax;
     }
     bool use_list =
         !use_buttons && !buttons.empty() && buttons.size() <= kMaxListRows && ids_fit(kRowIdMax);
@@ -107,9 +112,16 @@ class WhatsAppAdapter final : public PlatformAdapter {
       }
       return out;
     }
-    // The interactive body holds 1024 characters; longer text goes first as plain messages.
-    std::vector<std::string> parts =
-        SplitText(msg.reply.text, kInteractiveBodyMax, LengthUnit::kCharacters);
+    // The interactive body holds 1024 characters; longer text goes first as plain messages
+    // of up to 4096, so that as few messages as possible go out (the pair rate limit
+    // allows about one message per 6 s to the same person).
+    std::vector<std::string> parts = SplitText(msg.reply.text, kTextMax, LengthUnit::kCharacters);
+    if (TextLength(parts.back(), LengthUnit::kCharacters) > kInteractiveBodyMax) {
+      std::vector<std::string> tail =
+          SplitText(parts.back(), kInteractiveBodyMax, LengthUnit::kCharacters);
+      parts.pop_back();
+      parts.insert(parts.end(), tail.begin(), tail.end());
+    }
     for (size_t i = 0; i + 1 < parts.size(); ++i) out.push_back(Text(msg, parts[i]));
     json interactive;
     if (use_buttons) {
