@@ -15,12 +15,16 @@
 
 namespace wache::app {
 
-int RunServe(const CommonOptions& opts, int port) {
+int RunServe(const CommonOptions& opts, int port, const std::string& api_base_url) {
   // Logs go to stderr; stdout carries the console sink's JSON lines.
   spdlog::set_default_logger(spdlog::stderr_color_mt("wache"));
   auto loaded = LoadAll(opts);
   if (!ReportLoad(*loaded, std::cerr)) return 1;
 
+  if (!api_base_url.empty()) {
+    for (auto& [name, platform] : loaded->webhook.platforms) platform.api_base_url = api_base_url;
+    spdlog::warn("sending all replies to {} (--api-base-url), not to the platforms", api_base_url);
+  }
   std::error_code ec;
   std::filesystem::create_directories(std::filesystem::path(loaded->config.database).parent_path(),
                                       ec);

@@ -30,7 +30,7 @@ int RunCheck(const CommonOptions& opts, const std::vector<std::string>& paths, b
 int RunSimulate(const CommonOptions& opts, const std::string& state_db);
 int RunChat(const CommonOptions& opts, const std::string& platform, const std::string& account,
             bool in_memory);
-int RunServe(const CommonOptions& opts, int port);
+int RunServe(const CommonOptions& opts, int port, const std::string& api_base_url);
 int RunSendTest(const CommonOptions& opts, const SendTestOptions& send_test);
 int RunTest(const CommonOptions& opts, const std::vector<std::string>& paths, bool verbose);
 

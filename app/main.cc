@@ -71,7 +71,7 @@ int main(int argc, char** argv) {
   send_test->add_flag("--show-body", st.show_body, "print the webhook body that was sent");
 
   CLI11_PARSE(app, argc, argv);
-  if (serve->parsed()) return wache::app::RunServe(common, port);
+  if (serve->parsed()) return wache::app::RunServe(common, port, api_base_url);
   if (send_test->parsed()) return wache::app::RunSendTest(common, st);
   if (check->parsed()) return wache::app::RunCheck(common, check_paths, quiet);
   if (test->parsed()) return wache::app::RunTest(common, test_paths, verbose);
