@@ -49,10 +49,13 @@ int main(int argc, char** argv) {
                  "keep the conversation in memory instead of the config's SQLite file");
 
   int port = -1;
+  std::string api_base_url;
   auto* serve = app.add_subcommand("serve", "run the webhook gateway (all configured platforms)");
   add_common(serve);
   serve->add_option("--port", port,
                     "listen on this port instead of the config's server.port (0: any)");
+  serve->add_option("--api-base-url", api_base_url,
+                    "send every platform's replies to this API host instead (a local test API)");
 
   wache::app::SendTestOptions st;
   auto* send_test = app.add_subcommand(
