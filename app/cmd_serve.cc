@@ -10,6 +10,7 @@
 
 #include "app/commands.h"
 #include "app/loading.h"
+#include "store/sqlite_delivery_store.h"
 #include "store/sqlite_state_store.h"
 #include "webhook/gateway.h"
 
@@ -33,6 +34,12 @@ int RunServe(const CommonOptions& opts, int port, const std::string& api_base_ur
     std::cerr << "wache serve: " << store.status().message() << "\n";
     return 1;
   }
+  // The inbox and outbox live in the same file: a 200 means the message is committed there.
+  auto delivery = store::SqliteDeliveryStore::Open(loaded->config.database);
+  if (!delivery.ok()) {
+    std::cerr << "wache serve: " << delivery.status().message() << "\n";
+    return 1;
+  }
   bot::SystemClock clock;
   webhook::HttplibClient http;
   // Block the stop signals before any thread starts, so that only sigwait below sees them.
@@ -45,6 +52,7 @@ int RunServe(const CommonOptions& opts, int port, const std::string& api_base_ur
   webhook::GatewayOptions go;
   go.port = port;
   go.console = &std::cout;
+  go.delivery = delivery.value().get();
   auto gateway = webhook::Gateway::Start(loaded->config, loaded->webhook, loaded->playbook,
                                          *store.value(), clock, http, go);
   if (!gateway.ok()) {

@@ -2,39 +2,9 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include "store/schema.h"
+
 namespace wache::store {
-namespace {
-
-// Each entry moves the schema one version up; never edit a released entry, add one.
-const char* const kMigrations[] = {
-    // 1: conversation state
-    "CREATE TABLE conversation_state ("
-    "  platform TEXT NOT NULL, account TEXT NOT NULL, sender TEXT NOT NULL,"
-    "  flow TEXT NOT NULL, step TEXT NOT NULL, language TEXT NOT NULL,"
-    "  retries INTEGER NOT NULL, turns INTEGER NOT NULL, last_activity INTEGER NOT NULL,"
-    "  replies_by_flow TEXT NOT NULL,"
-    "  PRIMARY KEY (platform, account, sender)) WITHOUT ROWID;"
-    "CREATE INDEX conversation_state_idle ON conversation_state(last_activity);",
-};
-
-void Migrate(SQLite::Database& db) {
-  int version = db.execAndGet("PRAGMA user_version").getInt();
-  const int target = static_cast<int>(std::size(kMigrations));
-  if (version > target) {
-    // Written by a newer Wache: running old code on it could corrupt it.
-    throw std::runtime_error("the database has schema version " + std::to_string(version) +
-                             ", newer than this version of Wache knows (" + std::to_string(target) +
-                             "); use the newer Wache or a backup");
-  }
-  for (int v = version; v < target; ++v) {
-    SQLite::Transaction tx(db);
-    db.exec(kMigrations[v]);
-    db.exec("PRAGMA user_version = " + std::to_string(v + 1));
-    tx.commit();
-  }
-}
-
-}  // namespace
 
 SqliteStateStore::SqliteStateStore(std::unique_ptr<SQLite::Database> db) : db_(std::move(db)) {}
 SqliteStateStore::~SqliteStateStore() = default;

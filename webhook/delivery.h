@@ -10,6 +10,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,7 @@ struct AcceptedMessage {
   std::string account_ref;      // the account's platform id (phone_number_id, Page id...)
   std::string correlation_id;   // follows the message through the logs
   std::chrono::steady_clock::time_point received_at{};
+  int64_t inbox_id = 0;  // set by the durable inbox
 };
 
 class Inbox {

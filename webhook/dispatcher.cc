@@ -14,8 +14,10 @@ std::string ConversationOf(const AcceptedMessage& m) {
 
 Dispatcher::Dispatcher(bot::Engine& engine, const bot::GatewayConfig& accounts, Outbox& outbox,
                        Metrics& metrics, const Pseudonymizer& pseudonym, MenuLabel menu_label,
-                       int workers)
+                       int workers, DeliveryStore* store, const bot::Clock& clock)
     : engine_(engine),
+      store_(store),
+      clock_(clock),
       accounts_(accounts),
       outbox_(outbox),
       metrics_(metrics),
@@ -27,8 +29,50 @@ Dispatcher::Dispatcher(bot::Engine& engine, const bot::GatewayConfig& accounts, 
 Dispatcher::~Dispatcher() { Stop(); }
 
 Status Dispatcher::Accept(std::vector<AcceptedMessage> batch) {
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) return Status::Error("shutting down");
+  }
+  if (store_) {
+    // Committed before the server answers 200. Platforms deliver at least once and retry
+    // at the same moment: the unique key decides atomically which copy is new.
+    auto inserted = store_->InsertInbound(batch, clock_.Now());
+    if (!inserted.ok()) return inserted.status();
+    std::vector<AcceptedMessage> fresh;
+    for (size_t i = 0; i < batch.size(); ++i) {
+      if (inserted.value()[i]) {
+        fresh.push_back(std::move(batch[i]));
+      } else {
+        metrics_.Add("wache_messages_duplicate_total", {{"platform", batch[i].message.platform}});
+        spdlog::info(
+            "correlation={} duplicate delivery of an already accepted message; not "
+            "answered again",
+            batch[i].correlation_id);
+      }
+    }
+    batch = std::move(fresh);
+  }
   std::lock_guard lock(mu_);
-  if (stopping_) return Status::Error("shutting down");
+  Enqueue(std::move(batch));
+  return Status::Ok();
+}
+
+Status Dispatcher::Resume() {
+  if (!store_) return Status::Ok();
+  auto pending = store_->PendingInbound();
+  if (!pending.ok()) return pending.status();
+  std::vector<AcceptedMessage> batch;
+  for (auto& r : pending.value()) batch.push_back(std::move(r.message));
+  if (!batch.empty()) {
+    spdlog::warn("{} accepted messages were not handled before the last stop; handling them now",
+                 batch.size());
+  }
+  std::lock_guard lock(mu_);
+  Enqueue(std::move(batch));
+  return Status::Ok();
+}
+
+void Dispatcher::Enqueue(std::vector<AcceptedMessage> batch) {
   for (auto& m : batch) {
     std::string key = ConversationOf(m);
     auto& q = queues_[key];
@@ -38,7 +82,6 @@ Status Dispatcher::Accept(std::vector<AcceptedMessage> batch) {
     ++pending_;
   }
   work_cv_.notify_all();
-  return Status::Ok();
 }
 
 void Dispatcher::Work() {
@@ -101,7 +144,8 @@ void Dispatcher::Handle(const AcceptedMessage& m) {
     if (!r.buttons.empty() && menu_label_) o.menu_label = menu_label_(r.language, *account);
     out.push_back(std::move(o));
   }
-  if (!out.empty()) outbox_.Deliver(m, std::move(out));
+  // Also with no replies (a silenced flow): the durable outbox marks the message handled.
+  outbox_.Deliver(m, std::move(out));
 }
 
 size_t Dispatcher::Stop(std::chrono::milliseconds grace) {
@@ -122,6 +166,26 @@ size_t Dispatcher::Stop(std::chrono::milliseconds grace) {
   for (auto& t : threads_) t.join();
   threads_.clear();
   return left;
+}
+
+size_t Dispatcher::QueueDepth() {
+  std::lock_guard lock(mu_);
+  return pending_;
+}
+
+void Dispatcher::AcceptStatuses(const std::vector<InboundEvent>& statuses) {
+  if (!store_) return;
+  for (const auto& s : statuses) {
+    if (s.detail == "failed") {
+      metrics_.Add("wache_replies_failed_after_send_total", {{"platform", s.platform}});
+      spdlog::warn("platform {} reports a reply failed after it was accepted (code {})", s.platform,
+                   s.error_code);
+    }
+    if (Status st = store_->RecordPlatformStatus(s.platform, s.message_id, s.detail, s.error_code);
+        !st.ok()) {
+      spdlog::warn("could not record a {} status: {}", s.platform, st.message());
+    }
+  }
 }
 
 bool Dispatcher::WaitIdle(std::chrono::milliseconds timeout) {

@@ -1,10 +1,12 @@
-// Dispatcher: the in-memory Inbox. Accepted messages wait in one queue per conversation;
-// worker threads take a conversation, run the engine on its oldest message, hand the
-// replies to the Outbox, and only then take that conversation's next message. So one
-// conversation is handled strictly in order and different conversations in parallel.
+// Dispatcher: the Inbox. Accepted messages wait in one queue per conversation; worker
+// threads take a conversation, run the engine on its oldest message, hand the replies to
+// the Outbox, and only then take that conversation's next message. So one conversation is
+// handled strictly in order and different conversations in parallel.
 //
-// Not durable: a message accepted here is lost if the process dies before it is handled.
-// The durable inbox of the delivery issue replaces Accept's storage, not this structure.
+// With a DeliveryStore, Accept commits the messages (deduped on platform + account +
+// message id) before it returns, so the server's 200 means "recorded"; a duplicate is
+// acknowledged and not queued again; Resume() queues what a previous run left unhandled.
+// Without one (tests of the engine path only), messages live in memory.
 #pragma once
 
 #include <condition_variable>
@@ -20,6 +22,7 @@
 #include "bot/accounts.h"
 #include "bot/engine.h"
 #include "webhook/delivery.h"
+#include "webhook/delivery_store.h"
 #include "webhook/metrics.h"
 #include "webhook/pseudonym.h"
 
@@ -33,7 +36,11 @@ class Dispatcher final : public Inbox {
 
   // Everything passed by reference must outlive the Dispatcher.
   Dispatcher(bot::Engine& engine, const bot::GatewayConfig& accounts, Outbox& outbox,
-             Metrics& metrics, const Pseudonymizer& pseudonym, MenuLabel menu_label, int workers);
+             Metrics& metrics, const Pseudonymizer& pseudonym, MenuLabel menu_label, int workers,
+             DeliveryStore* store, const bot::Clock& clock);
+
+  // Queues the messages a previous run accepted but did not handle. Call once at start.
+  Status Resume();
   ~Dispatcher() override;  // Stop()
 
   Status Accept(std::vector<AcceptedMessage> batch) override;
@@ -42,6 +49,10 @@ class Dispatcher final : public Inbox {
   // joins them. Returns how many messages were left unhandled.
   size_t Stop(std::chrono::milliseconds grace = std::chrono::seconds(10));
 
+  // Messages accepted and not yet handled.
+  size_t QueueDepth();
+  void AcceptStatuses(const std::vector<InboundEvent>& statuses) override;
+
   // Waits until nothing is queued or being handled (tests, send-test). False on timeout.
   bool WaitIdle(std::chrono::milliseconds timeout);
 
@@ -49,7 +60,11 @@ class Dispatcher final : public Inbox {
   void Work();
   void Handle(const AcceptedMessage& m);
 
+  void Enqueue(std::vector<AcceptedMessage> batch);  // mu_ held
+
   bot::Engine& engine_;
+  DeliveryStore* store_;
+  const bot::Clock& clock_;
   const bot::GatewayConfig& accounts_;
   Outbox& outbox_;
   Metrics& metrics_;

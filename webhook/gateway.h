@@ -18,6 +18,7 @@
 #include "webhook/metrics.h"
 #include "webhook/reply_sender.h"
 #include "webhook/server.h"
+#include "webhook/stored_outbox.h"
 #include "webhook/webhook_config.h"
 
 namespace wache::webhook {
@@ -25,6 +26,10 @@ namespace wache::webhook {
 struct GatewayOptions {
   int port = -1;                    // -1: the config's server.port; 0: any free port
   std::ostream* console = nullptr;  // console sink for accounts without credentials
+  // Durable inbox and outbox. Null: in memory, sent at once without retries (only for
+  // tests of the message path; `wache serve` always passes the SQLite store).
+  DeliveryStore* delivery = nullptr;
+  OutboxOptions outbox;
 };
 
 class Gateway {
@@ -41,7 +46,9 @@ class Gateway {
   int port() const { return server_->port(); }
   Metrics& metrics() { return metrics_; }
   // Waits until every accepted message has been handled (tests).
-  bool WaitIdle(std::chrono::milliseconds timeout) { return dispatcher_->WaitIdle(timeout); }
+  // Waits until every accepted message has been handled and, with a durable outbox, every
+  // reply has been sent or dead-lettered (tests).
+  bool WaitIdle(std::chrono::milliseconds timeout);
   // Accounts whose replies go to the console sink (no send credentials).
   const std::vector<std::string>& console_accounts() const { return console_accounts_; }
   // Stops accepting webhooks, lets queued messages finish (up to `grace`), stops workers.
@@ -55,7 +62,8 @@ class Gateway {
   std::map<std::string, std::unique_ptr<PlatformAdapter>> adapters_;
   std::unique_ptr<bot::Engine> engine_;
   std::unique_ptr<ReplySender> sender_;
-  std::unique_ptr<DirectOutbox> outbox_;
+  std::unique_ptr<Outbox> outbox_;
+  StoredOutbox* stored_outbox_ = nullptr;  // outbox_ when durable
   std::unique_ptr<Dispatcher> dispatcher_;
   std::unique_ptr<WebhookServer> server_;
   std::vector<std::string> console_accounts_;

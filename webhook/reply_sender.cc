@@ -112,6 +112,7 @@ void ReplySender::PrintToConsole(const OutboundMessage& msg,
 }
 
 void DirectOutbox::Deliver(const AcceptedMessage& cause, std::vector<OutboundMessage> replies) {
+  // No storage and no retries: used only where delivery does not need to survive a crash.
   for (const auto& r : replies) sender_.Send(r, cause.correlation_id);
 }
 

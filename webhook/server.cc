@@ -155,8 +155,15 @@ Status WebhookServer::Start() {
   http_->Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
     res.set_content("ok\n", "text/plain");
   });
+  http_->Get("/readyz", [this](const httplib::Request&, httplib::Response& res) {
+    Status s = ready_ ? ready_() : Status::Ok();
+    res.status = s.ok() ? 200 : 503;
+    res.set_content(s.ok() ? "ready\n" : "not ready: " + s.message() + "\n", "text/plain");
+  });
   http_->Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
-    res.set_content(metrics_.RenderPrometheus(), "text/plain; version=0.0.4");
+    std::string text = metrics_.RenderPrometheus();
+    if (extra_metrics_) text += extra_metrics_();
+    res.set_content(text, "text/plain; version=0.0.4");
   });
 
   if (options_.port == 0) {

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -48,6 +49,11 @@ class WebhookServer {
                 const Pseudonymizer& pseudonym);
   ~WebhookServer();
 
+  // /readyz answers 200 when `ready` returns OK, else 503 with the reason.
+  void SetReadiness(std::function<Status()> ready) { ready_ = std::move(ready); }
+  // Text appended to /metrics (gauges computed on request).
+  void SetExtraMetrics(std::function<std::string()> extra) { extra_metrics_ = std::move(extra); }
+
   // Binds and starts serving on a background thread. Error if the port cannot be bound.
   Status Start();
   int port() const { return port_; }
@@ -66,6 +72,8 @@ class WebhookServer {
   Inbox& inbox_;
   Metrics& metrics_;
   const Pseudonymizer& pseudonym_;
+  std::function<Status()> ready_;
+  std::function<std::string()> extra_metrics_;
   std::unique_ptr<httplib::Server> http_;
   std::thread thread_;
   int port_ = 0;

@@ -5,12 +5,16 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
+#include <thread>
 
 #include "bot/accounts.h"
 #include "bot/playbook.h"
+#include "store/sqlite_delivery_store.h"
 #include "store/sqlite_state_store.h"
 #include "tests/support/fake_platform_api.h"
 #include "webhook/example_payloads.h"
@@ -126,7 +130,14 @@ class GatewayE2ETest : public ::testing::Test {
     auto store = store::SqliteStateStore::Open((dir_ / "state.db").string());
     ASSERT_TRUE(store.ok()) << store.status().message();
     store_ = std::move(store).value();
+    auto delivery = store::SqliteDeliveryStore::Open((dir_ / "state.db").string());
+    ASSERT_TRUE(delivery.ok()) << delivery.status().message();
+    delivery_ = std::move(delivery).value();
     GatewayOptions options;
+    options.delivery = delivery_.get();
+    options.outbox.retry_base = std::chrono::seconds(1);
+    options.outbox.retry_max = std::chrono::seconds(2);
+    options.outbox.max_attempts = 4;
     options.port = 0;
     options.console = &console_;
     auto g = Gateway::Start(config_, webhook_, playbook_, *store_, clock_, http_, options);
@@ -160,7 +171,7 @@ class GatewayE2ETest : public ::testing::Test {
     m.text = text;
     m.button_payload = payload;
     m.image = image;
-    m.unix_seconds = 1'800'000'000 + next_id_;
+    m.unix_seconds = Now();
     return ExampleWebhookBody(platform, m);
   }
 
@@ -182,7 +193,13 @@ class GatewayE2ETest : public ::testing::Test {
     return b.value("text", "");
   }
 
-  bool Idle() { return gateway_->WaitIdle(std::chrono::seconds(10)); }
+  static int64_t Now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  }
+
+  bool Idle() { return gateway_->WaitIdle(std::chrono::seconds(20)); }
 
   FakePlatformApi fake_;
   fs::path dir_;
@@ -191,6 +208,7 @@ class GatewayE2ETest : public ::testing::Test {
   WebhookConfig webhook_;
   std::shared_ptr<const bot::Playbook> playbook_;
   std::unique_ptr<store::SqliteStateStore> store_;
+  std::unique_ptr<store::SqliteDeliveryStore> delivery_;
   bot::SystemClock clock_;
   HttplibClient http_;
   std::ostringstream console_;
@@ -238,7 +256,7 @@ TEST_F(GatewayE2ETest, WhatsAppMenuTapComesBackAsTheSameButtonPress) {
   tap.message_id = "wamid.tap1";
   tap.button_payload = rows[0]["id"];
   tap.text = rows[0]["title"];
-  tap.unix_seconds = 1'800'000'100;
+  tap.unix_seconds = Now();
   ASSERT_EQ(Post("whatsapp", ExampleWebhookBody("whatsapp", tap))->status, 200);
   ASSERT_TRUE(Idle());
   auto all = RepliesTo("4915111111111");
@@ -447,6 +465,7 @@ TEST_F(GatewayE2ETest, AccountWithoutTokenPrintsRepliesToTheConsoleSink) {
   m.sender = "4915155555555";
   m.message_id = "wamid.console";
   m.text = "Notruf";
+  m.unix_seconds = Now();
   ASSERT_EQ(Post("whatsapp", ExampleWebhookBody("whatsapp", m))->status, 200);
   ASSERT_TRUE(Idle());
   EXPECT_TRUE(fake_.Requests().empty());
@@ -469,6 +488,72 @@ TEST_F(GatewayE2ETest, MetricsAreServedInPrometheusFormat) {
             std::string::npos)
       << res->body;
   EXPECT_NE(res->body.find("# TYPE wache_replies_total counter"), std::string::npos);
+}
+
+TEST_F(GatewayE2ETest, ADuplicateStormGetsOneAnswer) {
+  const std::string body = Message("whatsapp", "Hallo", "4915177777777");
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&] {
+      for (int j = 0; j < 5; ++j) {
+        auto res = Post("whatsapp", body);
+        if (res && res->status == 200) ++ok;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 40);  // every copy is acknowledged, so the platform stops retrying
+  ASSERT_TRUE(Idle());
+  EXPECT_EQ(RepliesTo("4915177777777").size(), 1u);
+  EXPECT_EQ(gateway_->metrics().Get("wache_messages_duplicate_total", {{"platform", "whatsapp"}}),
+            39);
+}
+
+TEST_F(GatewayE2ETest, RepliesAreRetriedThroughServerErrorsAndRateLimitsAndSentOnce) {
+  fake_.InjectFaults("whatsapp",
+                     {testing::Fault::ServerError(), testing::Fault::GraphError(400, 130429),
+                      testing::Fault::GraphError(400, 131056)});
+  fake_.InjectFaults("x", {testing::Fault::XRateLimited(Now() + 1), testing::Fault::ServerError()});
+  ASSERT_EQ(Post("whatsapp", Message("whatsapp", "Notruf", "4915188888888"))->status, 200);
+  ASSERT_EQ(Post("x", Message("x", "Notruf", "8201"))->status, 200);
+  ASSERT_TRUE(Idle());
+  // Every reply of the emergency answer arrived exactly once, in order, after the faults.
+  auto wa = RepliesTo("4915188888888");
+  auto x = RepliesTo("8201");
+  std::vector<std::string> wa_texts, x_texts;
+  for (auto& r : wa) wa_texts.push_back(TextOf(r));
+  for (auto& r : x) x_texts.push_back(TextOf(r));
+  ASSERT_EQ(wa_texts.size(), 3u);
+  EXPECT_NE(wa_texts[0].find("110"), std::string::npos);
+  EXPECT_EQ(std::set<std::string>(wa_texts.begin(), wa_texts.end()).size(), 3u);
+  EXPECT_EQ(x_texts, wa_texts);
+  int faulted = 0;
+  for (auto& r : fake_.Requests()) faulted += r.status >= 400;
+  EXPECT_EQ(faulted, 5);  // every injected fault was met (one of them by the mark-read call)
+  EXPECT_GE(gateway_->metrics().Total("wache_replies_retried_total"), 4);
+  EXPECT_EQ(gateway_->metrics().Total("wache_replies_dead_total"), 0);
+}
+
+TEST_F(GatewayE2ETest, PermanentErrorsAreDeadLetteredAndOutagesEndAfterMaxAttempts) {
+  // The window is closed for this person: permanent, no retry.
+  fake_.InjectFaults("messenger", {testing::Fault::GraphError(400, 10, 2018278)});
+  ASSERT_EQ(Post("messenger", Message("messenger", "Danke", "7301"))->status, 200);
+  ASSERT_TRUE(Idle());
+  EXPECT_EQ(gateway_->metrics().Get("wache_replies_dead_total",
+                                    {{"platform", "messenger"}, {"reason", "permanent"}}),
+            1);
+  // A platform that keeps failing: retried max_attempts (4) times, then dead, not forever.
+  std::vector<testing::Fault> outage(10, testing::Fault::ServerError());
+  fake_.InjectFaults("instagram", outage);
+  ASSERT_EQ(Post("instagram", Message("instagram", "Danke", "7302"))->status, 200);
+  ASSERT_TRUE(Idle());
+  int attempts = 0;
+  for (auto& r : fake_.Requests()) attempts += r.recipient == "7302";
+  EXPECT_EQ(attempts, 4);
+  EXPECT_EQ(gateway_->metrics().Get("wache_replies_dead_total",
+                                    {{"platform", "instagram"}, {"reason", "attempts"}}),
+            1);
 }
 
 class GatewayXQuickRepliesTest : public GatewayE2ETest {

@@ -1,0 +1,65 @@
+#include "store/schema.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <stdexcept>
+#include <string>
+
+namespace wache::store {
+namespace {
+
+// Each entry moves the schema one version up; never edit a released entry, add one.
+const char* const kMigrations[] = {
+    // 1: conversation state
+    "CREATE TABLE conversation_state ("
+    "  platform TEXT NOT NULL, account TEXT NOT NULL, sender TEXT NOT NULL,"
+    "  flow TEXT NOT NULL, step TEXT NOT NULL, language TEXT NOT NULL,"
+    "  retries INTEGER NOT NULL, turns INTEGER NOT NULL, last_activity INTEGER NOT NULL,"
+    "  replies_by_flow TEXT NOT NULL,"
+    "  PRIMARY KEY (platform, account, sender)) WITHOUT ROWID;"
+    "CREATE INDEX conversation_state_idle ON conversation_state(last_activity);",
+
+    // 2: durable delivery. The inbox's unique key is the dedupe key of platforms.md 0.1.
+    "CREATE TABLE inbox ("
+    "  id INTEGER PRIMARY KEY,"
+    "  platform TEXT NOT NULL, account TEXT NOT NULL, message_id TEXT NOT NULL,"
+    "  account_ref TEXT NOT NULL, sender TEXT NOT NULL, text TEXT NOT NULL,"
+    "  button_payload TEXT NOT NULL, unsupported TEXT NOT NULL, sent_at INTEGER,"
+    "  correlation_id TEXT NOT NULL, received_at INTEGER NOT NULL, handled_at INTEGER,"
+    "  UNIQUE (platform, account, message_id));"
+    "CREATE INDEX inbox_pending ON inbox(id) WHERE handled_at IS NULL;"
+    "CREATE TABLE outbox ("
+    "  id INTEGER PRIMARY KEY, inbox_id INTEGER NOT NULL, conversation TEXT NOT NULL,"
+    "  platform TEXT NOT NULL, account TEXT NOT NULL, account_ref TEXT NOT NULL,"
+    "  recipient TEXT NOT NULL, reply TEXT NOT NULL, menu_label TEXT NOT NULL,"
+    "  emergency INTEGER NOT NULL, correlation_id TEXT NOT NULL, inbound_at INTEGER NOT NULL,"
+    "  created_at INTEGER NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL,"
+    "  next_attempt_at INTEGER NOT NULL, platform_message_id TEXT, platform_status TEXT,"
+    "  last_error TEXT, sent_at INTEGER);"
+    "CREATE INDEX outbox_due ON outbox(status, emergency, next_attempt_at);"
+    "CREATE INDEX outbox_conversation ON outbox(conversation, id);"
+    "CREATE INDEX outbox_platform_message ON outbox(platform_message_id);",
+};
+
+}  // namespace
+
+void Migrate(SQLite::Database& db) {
+  int version = db.execAndGet("PRAGMA user_version").getInt();
+  const int target = static_cast<int>(std::size(kMigrations));
+  if (version > target) {
+    // Written by a newer Wache: running old code on it could corrupt it.
+    throw std::runtime_error("the database has schema version " + std::to_string(version) +
+                             ", newer than this version of Wache knows (" + std::to_string(target) +
+                             "); use the newer Wache or a backup");
+  }
+  for (int v = version; v < target; ++v) {
+    // IMMEDIATE: two stores opening the same file at once must not both migrate.
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    if (db.execAndGet("PRAGMA user_version").getInt() != v) continue;  // the other one did
+    db.exec(kMigrations[v]);
+    db.exec("PRAGMA user_version = " + std::to_string(v + 1));
+    tx.commit();
+  }
+}
+
+}  // namespace wache::store

@@ -1,0 +1,354 @@
+#include "store/sqlite_delivery_store.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <nlohmann/json.hpp>
+
+#include "store/schema.h"
+
+namespace wache::store {
+namespace {
+
+using nlohmann::json;
+
+int64_t Seconds(bot::TimePoint t) { return t.time_since_epoch().count(); }
+bot::TimePoint FromSeconds(int64_t s) { return bot::TimePoint(std::chrono::seconds(s)); }
+
+std::string EncodeReply(const bot::Reply& r) {
+  json buttons = json::array();
+  for (const auto& b : r.buttons) {
+    buttons.push_back({{"payload", b.payload}, {"label", b.label}, {"key", b.label_key}});
+  }
+  json j = {{"template", r.template_key},
+            {"text", r.text},
+            {"language", r.language},
+            {"buttons", buttons}};
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+bot::Reply DecodeReply(const std::string& s) {
+  bot::Reply r;
+  json j = json::parse(s, nullptr, false);
+  if (!j.is_object()) return r;
+  r.template_key = j.value("template", "");
+  r.text = j.value("text", "");
+  r.language = j.value("language", "");
+  if (j.contains("buttons") && j["buttons"].is_array()) {
+    for (const auto& b : j["buttons"]) {
+      r.buttons.push_back({b.value("payload", ""), b.value("label", ""), b.value("key", "")});
+    }
+  }
+  return r;
+}
+
+std::string ConversationOf(const webhook::OutboundMessage& m) {
+  return m.platform + '\x1f' + m.account_id + '\x1f' + m.recipient;
+}
+
+template <typename F>
+auto Guard(const char* what, F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const std::exception& e) {
+    return Status::Error(std::string(what) + " failed: " + e.what());
+  }
+}
+
+}  // namespace
+
+SqliteDeliveryStore::SqliteDeliveryStore(std::unique_ptr<SQLite::Database> db)
+    : db_(std::move(db)) {}
+SqliteDeliveryStore::~SqliteDeliveryStore() = default;
+
+Result<std::unique_ptr<SqliteDeliveryStore>> SqliteDeliveryStore::Open(const std::string& path) {
+  try {
+    auto db =
+        std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db->exec("PRAGMA journal_mode = WAL");
+    db->exec("PRAGMA synchronous = FULL");  // the 200 promises the message is safe
+    db->exec("PRAGMA busy_timeout = 5000");
+    Migrate(*db);
+    return std::unique_ptr<SqliteDeliveryStore>(new SqliteDeliveryStore(std::move(db)));
+  } catch (const std::exception& e) {
+    return Status::Error("cannot open delivery database '" + path + "': " + e.what());
+  }
+}
+
+Result<std::vector<bool>> SqliteDeliveryStore::InsertInbound(
+    std::vector<webhook::AcceptedMessage>& batch, bot::TimePoint now) {
+  std::lock_guard lock(mu_);
+  return Guard("inbox insert", [&]() -> Result<std::vector<bool>> {
+    std::vector<bool> is_new;
+    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement q(*db_,
+                        "INSERT INTO inbox (platform, account, message_id, account_ref, sender, "
+                        "text, button_payload, unsupported, sent_at, correlation_id, received_at) "
+                        "VALUES (?,?,?,?,?,?,?,?,?,?,?) "
+                        "ON CONFLICT (platform, account, message_id) DO NOTHING");
+    for (auto& m : batch) {
+      q.reset();
+      q.bind(1, m.message.platform);
+      q.bind(2, m.message.account);
+      q.bind(3, m.message.message_id);
+      q.bind(4, m.account_ref);
+      q.bind(5, m.message.sender);
+      q.bind(6, m.message.text);
+      q.bind(7, m.message.button_payload);
+      q.bind(8, m.message.unsupported);
+      if (m.message.time) {
+        q.bind(9, Seconds(*m.message.time));
+      } else {
+        q.bind(9);
+      }
+      q.bind(10, m.correlation_id);
+      q.bind(11, Seconds(now));
+      bool inserted = q.exec() == 1;
+      if (inserted) m.inbox_id = db_->getLastInsertRowid();
+      is_new.push_back(inserted);
+    }
+    tx.commit();
+    return is_new;
+  });
+}
+
+Result<std::vector<webhook::InboxRecord>> SqliteDeliveryStore::PendingInbound() {
+  std::lock_guard lock(mu_);
+  return Guard("inbox read", [&]() -> Result<std::vector<webhook::InboxRecord>> {
+    std::vector<webhook::InboxRecord> out;
+    SQLite::Statement q(*db_,
+                        "SELECT id, platform, account, message_id, account_ref, sender, text, "
+                        "button_payload, unsupported, sent_at, correlation_id FROM inbox "
+                        "WHERE handled_at IS NULL ORDER BY id");
+    while (q.executeStep()) {
+      webhook::InboxRecord r;
+      r.id = q.getColumn(0).getInt64();
+      auto& m = r.message;
+      m.inbox_id = r.id;
+      m.message.platform = q.getColumn(1).getString();
+      m.message.account = q.getColumn(2).getString();
+      m.message.message_id = q.getColumn(3).getString();
+      m.account_ref = q.getColumn(4).getString();
+      m.message.sender = q.getColumn(5).getString();
+      m.message.text = q.getColumn(6).getString();
+      m.message.button_payload = q.getColumn(7).getString();
+      m.message.unsupported = q.getColumn(8).getString();
+      if (!q.getColumn(9).isNull()) m.message.time = FromSeconds(q.getColumn(9).getInt64());
+      m.correlation_id = q.getColumn(10).getString();
+      m.received_at = std::chrono::steady_clock::now();
+      out.push_back(std::move(r));
+    }
+    return out;
+  });
+}
+
+Status SqliteDeliveryStore::CompleteInbound(const webhook::AcceptedMessage& message,
+                                            const std::vector<webhook::OutboundMessage>& replies,
+                                            bot::TimePoint now) {
+  std::lock_guard lock(mu_);
+  return Guard("inbox complete", [&]() -> Status {
+    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement done(*db_,
+                           "UPDATE inbox SET handled_at = ? WHERE id = ? AND handled_at IS NULL");
+    done.bind(1, Seconds(now));
+    done.bind(2, message.inbox_id);
+    // Already handled (a second worker, or a replay): storing the replies again would
+    // answer twice.
+    if (done.exec() == 0) return Status::Ok();
+    SQLite::Statement add(*db_,
+                          "INSERT INTO outbox (inbox_id, conversation, platform, account, "
+                          "account_ref, recipient, reply, menu_label, emergency, correlation_id, "
+                          "inbound_at, created_at, status, attempts, next_attempt_at) "
+                          "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,'pending',0,?)");
+    const int64_t inbound = Seconds(message.message.time.value_or(now));
+    for (const auto& r : replies) {
+      add.reset();
+      add.bind(1, message.inbox_id);
+      add.bind(2, ConversationOf(r));
+      add.bind(3, r.platform);
+      add.bind(4, r.account_id);
+      add.bind(5, r.account_ref);
+      add.bind(6, r.recipient);
+      add.bind(7, EncodeReply(r.reply));
+      add.bind(8, r.menu_label);
+      add.bind(9, r.emergency ? 1 : 0);
+      add.bind(10, message.correlation_id);
+      add.bind(11, inbound);
+      add.bind(12, Seconds(now));
+      add.bind(13, Seconds(now));
+      add.exec();
+    }
+    tx.commit();
+    return Status::Ok();
+  });
+}
+
+Result<std::vector<webhook::OutboxRecord>> SqliteDeliveryStore::ClaimDue(bot::TimePoint now,
+                                                                         int limit) {
+  std::lock_guard lock(mu_);
+  return Guard("outbox claim", [&]() -> Result<std::vector<webhook::OutboxRecord>> {
+    std::vector<webhook::OutboxRecord> out;
+    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    // The oldest unsent reply of each conversation only: replies arrive in order even when
+    // an earlier one is waiting for a retry. Emergencies first.
+    SQLite::Statement q(*db_,
+                        "SELECT o.id, o.inbox_id, o.platform, o.account, o.account_ref, "
+                        "o.recipient, o.reply, o.menu_label, o.emergency, o.correlation_id, "
+                        "o.attempts, o.inbound_at FROM outbox o "
+                        "WHERE o.status = 'pending' AND o.next_attempt_at <= ? "
+                        "AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.conversation = "
+                        "o.conversation AND p.id < o.id AND p.status IN ('pending','inflight')) "
+                        "ORDER BY o.emergency DESC, o.id LIMIT ?");
+    q.bind(1, Seconds(now));
+    q.bind(2, limit);
+    while (q.executeStep()) {
+      webhook::OutboxRecord r;
+      r.id = q.getColumn(0).getInt64();
+      r.inbox_id = q.getColumn(1).getInt64();
+      r.message.platform = q.getColumn(2).getString();
+      r.message.account_id = q.getColumn(3).getString();
+      r.message.account_ref = q.getColumn(4).getString();
+      r.message.recipient = q.getColumn(5).getString();
+      r.message.reply = DecodeReply(q.getColumn(6).getString());
+      r.message.menu_label = q.getColumn(7).getString();
+      r.message.emergency = q.getColumn(8).getInt() != 0;
+      r.correlation_id = q.getColumn(9).getString();
+      r.attempts = q.getColumn(10).getInt();
+      r.inbound_at = FromSeconds(q.getColumn(11).getInt64());
+      out.push_back(std::move(r));
+    }
+    SQLite::Statement claim(*db_,
+                            "UPDATE outbox SET status = 'inflight', attempts = attempts + 1 "
+                            "WHERE id = ? AND status = 'pending'");
+    for (auto& r : out) {
+      claim.reset();
+      claim.bind(1, r.id);
+      claim.exec();
+      ++r.attempts;
+    }
+    tx.commit();
+    return out;
+  });
+}
+
+Status SqliteDeliveryStore::MarkSent(int64_t id, const std::string& platform_message_id,
+                                     bot::TimePoint now) {
+  std::lock_guard lock(mu_);
+  return Guard("outbox sent", [&]() -> Status {
+    SQLite::Statement q(*db_,
+                        "UPDATE outbox SET status = 'sent', platform_message_id = ?, sent_at = ?, "
+                        "last_error = NULL WHERE id = ?");
+    q.bind(1, platform_message_id);
+    q.bind(2, Seconds(now));
+    q.bind(3, id);
+    q.exec();
+    return Status::Ok();
+  });
+}
+
+Status SqliteDeliveryStore::MarkRetry(int64_t id, bot::TimePoint next_attempt,
+                                      const std::string& error) {
+  std::lock_guard lock(mu_);
+  return Guard("outbox retry", [&]() -> Status {
+    SQLite::Statement q(*db_,
+                        "UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ? "
+                        "WHERE id = ?");
+    q.bind(1, Seconds(next_attempt));
+    q.bind(2, error);
+    q.bind(3, id);
+    q.exec();
+    return Status::Ok();
+  });
+}
+
+Status SqliteDeliveryStore::MarkDead(int64_t id, const std::string& reason) {
+  std::lock_guard lock(mu_);
+  return Guard("outbox dead", [&]() -> Status {
+    SQLite::Statement q(*db_, "UPDATE outbox SET status = 'dead', last_error = ? WHERE id = ?");
+    q.bind(1, reason);
+    q.bind(2, id);
+    q.exec();
+    return Status::Ok();
+  });
+}
+
+Result<int> SqliteDeliveryStore::RequeueInflight() {
+  std::lock_guard lock(mu_);
+  return Guard("outbox requeue", [&]() -> Result<int> {
+    return db_->exec("UPDATE outbox SET status = 'pending' WHERE status = 'inflight'");
+  });
+}
+
+Status SqliteDeliveryStore::RecordPlatformStatus(const std::string& platform,
+                                                 const std::string& platform_message_id,
+                                                 const std::string& status,
+                                                 const std::string& error_code) {
+  std::lock_guard lock(mu_);
+  return Guard("outbox status", [&]() -> Status {
+    // Statuses arrive out of order (read before delivered): keep the highest one reached;
+    // failed always wins.
+    SQLite::Statement q(*db_,
+                        "UPDATE outbox SET platform_status = ?, last_error = CASE WHEN ? = '' "
+                        "THEN last_error ELSE ? END WHERE platform = ? AND platform_message_id = ? "
+                        "AND (? = 'failed' OR platform_status IS NULL OR "
+                        "(CASE platform_status WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 "
+                        "WHEN 'read' THEN 3 ELSE 4 END) < "
+                        "(CASE ? WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3 "
+                        "ELSE 4 END))");
+    q.bind(1, status);
+    q.bind(2, error_code);
+    q.bind(3, "platform status failed: " + error_code);
+    q.bind(4, platform);
+    q.bind(5, platform_message_id);
+    q.bind(6, status);
+    q.bind(7, status);
+    q.exec();
+    return Status::Ok();
+  });
+}
+
+Result<std::optional<bot::TimePoint>> SqliteDeliveryStore::NextDue() {
+  std::lock_guard lock(mu_);
+  return Guard("outbox next", [&]() -> Result<std::optional<bot::TimePoint>> {
+    SQLite::Statement q(*db_, "SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'pending'");
+    if (q.executeStep() && !q.getColumn(0).isNull()) {
+      return std::optional<bot::TimePoint>(FromSeconds(q.getColumn(0).getInt64()));
+    }
+    return std::optional<bot::TimePoint>();
+  });
+}
+
+Result<webhook::OutboxCounts> SqliteDeliveryStore::Counts() {
+  std::lock_guard lock(mu_);
+  return Guard("outbox counts", [&]() -> Result<webhook::OutboxCounts> {
+    webhook::OutboxCounts c;
+    SQLite::Statement q(*db_,
+                        "SELECT status, COUNT(*), MIN(created_at) FROM outbox GROUP BY status");
+    while (q.executeStep()) {
+      std::string s = q.getColumn(0).getString();
+      long n = q.getColumn(1).getInt64();
+      if (s == "pending") {
+        c.pending = n;
+        c.oldest_pending = FromSeconds(q.getColumn(2).getInt64());
+      } else if (s == "inflight") {
+        c.inflight = n;
+      } else if (s == "sent") {
+        c.sent = n;
+      } else if (s == "dead") {
+        c.dead = n;
+      }
+    }
+    return c;
+  });
+}
+
+Status SqliteDeliveryStore::Ping() {
+  std::lock_guard lock(mu_);
+  return Guard("store ping", [&]() -> Status {
+    // A write that changes nothing still needs the write lock and a writable file.
+    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    tx.commit();
+    return Status::Ok();
+  });
+}
+
+}  // namespace wache::store

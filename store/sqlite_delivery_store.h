@@ -1,0 +1,48 @@
+// SQLite implementation of webhook::DeliveryStore (inbox and outbox) in the same file as
+// the conversation state. WAL with synchronous=FULL: a commit survives a killed process and
+// a power cut, because a 200 is only sent after it. One connection behind a mutex; every
+// state change is a single statement or transaction, so a second process on a shared
+// database would see consistent claims.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "webhook/delivery_store.h"
+
+namespace SQLite {
+class Database;
+}
+
+namespace wache::store {
+
+class SqliteDeliveryStore final : public webhook::DeliveryStore {
+ public:
+  static Result<std::unique_ptr<SqliteDeliveryStore>> Open(const std::string& path);
+  ~SqliteDeliveryStore() override;
+
+  Result<std::vector<bool>> InsertInbound(std::vector<webhook::AcceptedMessage>& batch,
+                                          bot::TimePoint now) override;
+  Result<std::vector<webhook::InboxRecord>> PendingInbound() override;
+  Status CompleteInbound(const webhook::AcceptedMessage& message,
+                         const std::vector<webhook::OutboundMessage>& replies,
+                         bot::TimePoint now) override;
+  Result<std::vector<webhook::OutboxRecord>> ClaimDue(bot::TimePoint now, int limit) override;
+  Status MarkSent(int64_t id, const std::string& platform_message_id, bot::TimePoint now) override;
+  Status MarkRetry(int64_t id, bot::TimePoint next_attempt, const std::string& error) override;
+  Status MarkDead(int64_t id, const std::string& reason) override;
+  Result<int> RequeueInflight() override;
+  Status RecordPlatformStatus(const std::string& platform, const std::string& platform_message_id,
+                              const std::string& status, const std::string& error_code) override;
+  Result<std::optional<bot::TimePoint>> NextDue() override;
+  Result<webhook::OutboxCounts> Counts() override;
+  Status Ping() override;
+
+ private:
+  explicit SqliteDeliveryStore(std::unique_ptr<SQLite::Database> db);
+  std::mutex mu_;
+  std::unique_ptr<SQLite::Database> db_;
+};
+
+}  // namespace wache::store

@@ -1,0 +1,77 @@
+// The storage interfaces of durable delivery: the inbox (every accepted message, deduped on
+// platform + account + message id) and the outbox (every reply, stored before it is sent).
+// store::SqliteDeliveryStore implements both on the embedded SQLite file. Nothing here
+// assumes one process: claims are atomic updates, so a shared database (PostgreSQL, planned)
+// can serve several gateways.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bot/clock.h"
+#include "bot/status.h"
+#include "webhook/delivery.h"
+
+namespace wache::webhook {
+
+struct InboxRecord {
+  int64_t id = 0;
+  AcceptedMessage message;
+};
+
+struct OutboxRecord {
+  int64_t id = 0;
+  int64_t inbox_id = 0;
+  OutboundMessage message;
+  std::string correlation_id;
+  int attempts = 0;
+  bot::TimePoint inbound_at{};  // when the person wrote: the platforms' 24-hour window
+};
+
+struct OutboxCounts {
+  long pending = 0, inflight = 0, sent = 0, dead = 0;
+  std::optional<bot::TimePoint> oldest_pending;  // created_at of the oldest pending reply
+};
+
+class DeliveryStore {
+ public:
+  virtual ~DeliveryStore() = default;
+
+  // Records a webhook's messages in one transaction, committed before it returns. A message
+  // whose (platform, account, message id) is already recorded is a duplicate: `is_new` is
+  // false for it and nothing changes. Sets each new message's inbox id.
+  virtual Result<std::vector<bool>> InsertInbound(std::vector<AcceptedMessage>& batch,
+                                                  bot::TimePoint now) = 0;
+  // Accepted messages not yet handled, oldest first (resume after a restart).
+  virtual Result<std::vector<InboxRecord>> PendingInbound() = 0;
+  // Marks the message handled and stores its replies, atomically: after a crash either both
+  // happened or neither.
+  virtual Status CompleteInbound(const AcceptedMessage& message,
+                                 const std::vector<OutboundMessage>& replies,
+                                 bot::TimePoint now) = 0;
+
+  // Claims up to `limit` replies that are due: pending, next attempt reached, and the
+  // oldest unsent reply of their conversation (order within a conversation). Emergency
+  // replies first. Claimed replies are in flight until marked.
+  virtual Result<std::vector<OutboxRecord>> ClaimDue(bot::TimePoint now, int limit) = 0;
+  virtual Status MarkSent(int64_t id, const std::string& platform_message_id,
+                          bot::TimePoint now) = 0;
+  virtual Status MarkRetry(int64_t id, bot::TimePoint next_attempt, const std::string& error) = 0;
+  virtual Status MarkDead(int64_t id, const std::string& reason) = 0;
+  // After a restart: replies that were in flight go back to pending (they may have reached
+  // the platform; the gateway cannot know, and a lost reply is worse than a repeated one).
+  virtual Result<int> RequeueInflight() = 0;
+  // A platform status for one of our replies (WhatsApp sent/delivered/read/failed).
+  virtual Status RecordPlatformStatus(const std::string& platform,
+                                      const std::string& platform_message_id,
+                                      const std::string& status, const std::string& error_code) = 0;
+  // The earliest next attempt among pending replies, if any.
+  virtual Result<std::optional<bot::TimePoint>> NextDue() = 0;
+  virtual Result<OutboxCounts> Counts() = 0;
+  // Store writable (for /readyz).
+  virtual Status Ping() = 0;
+};
+
+}  // namespace wache::webhook

@@ -1,0 +1,72 @@
+// StoredOutbox: the durable Outbox. A message's replies are stored in the same transaction
+// that marks the message handled (DeliveryStore::CompleteInbound); sender threads then
+// claim due replies, send them through the ReplySender, and record the outcome:
+//   sent       → the platform's message id is kept (matched by later status webhooks);
+//   retry      → exponential backoff with jitter (or the platform's reset time), up to
+//                `max_attempts`, then dead-lettered;
+//   permanent  → dead-lettered at once with the platform's code and reason.
+// Replies of one conversation go out in order; emergency replies are claimed first. A
+// reply older than the platform's 24-hour window is not sent free-form (dead, with reason).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include "bot/clock.h"
+#include "webhook/delivery.h"
+#include "webhook/delivery_store.h"
+#include "webhook/metrics.h"
+#include "webhook/reply_sender.h"
+
+namespace wache::webhook {
+
+struct OutboxOptions {
+  int senders = 2;                      // threads sending replies
+  std::chrono::seconds retry_base{2};   // first retry after about this long
+  std::chrono::seconds retry_max{300};  // backoff cap
+  int max_attempts = 10;                // then the reply is dead-lettered
+  std::chrono::hours window{24};        // free-form reply window (Meta)
+};
+
+class StoredOutbox final : public Outbox {
+ public:
+  // Everything passed by reference must outlive the outbox. Call Start() to send.
+  StoredOutbox(DeliveryStore& store, ReplySender& sender, const bot::Clock& clock, Metrics& metrics,
+               OutboxOptions options);
+  ~StoredOutbox() override;
+
+  // Requeues replies left in flight by a crash and starts the sender threads.
+  Status Start();
+  // Stops the senders after their current reply; unsent replies stay stored.
+  void Stop();
+
+  void Deliver(const AcceptedMessage& cause, std::vector<OutboundMessage> replies) override;
+  void MarkRead(const AcceptedMessage& message) override;
+
+  // Waits until no reply is pending or in flight (tests). False on timeout.
+  bool WaitDrained(std::chrono::milliseconds timeout);
+
+ private:
+  void SendLoop();
+  void SendOne(const OutboxRecord& r);
+  std::chrono::seconds Backoff(int attempts);
+
+  DeliveryStore& store_;
+  ReplySender& sender_;
+  const bot::Clock& clock_;
+  Metrics& metrics_;
+  OutboxOptions options_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  uint64_t wakeups_ = 0;
+  std::mt19937 rng_{std::random_device{}()};
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace wache::webhook
