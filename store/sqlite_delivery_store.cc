@@ -65,7 +65,11 @@ Result<std::unique_ptr<SqliteDeliveryStore>> SqliteDeliveryStore::Open(const std
     auto db =
         std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
     db->exec("PRAGMA journal_mode = WAL");
-    db->exec("PRAGMA synchronous = FULL");  // the 200 promises the message is safe
+    // NORMAL in WAL mode survives a killed process; InsertInbound raises it to FULL (fsync
+    // per commit) because the 200 promises the message survives a power cut too. Outbox
+    // bookkeeping stays cheap, which also keeps the window between "the platform accepted a
+    // reply" and "we recorded it" short.
+    db->exec("PRAGMA synchronous = NORMAL");
     db->exec("PRAGMA busy_timeout = 5000");
     Migrate(*db);
     return std::unique_ptr<SqliteDeliveryStore>(new SqliteDeliveryStore(std::move(db)));
@@ -79,6 +83,16 @@ Result<std::vector<bool>> SqliteDeliveryStore::InsertInbound(
   std::lock_guard lock(mu_);
   return Guard("inbox insert", [&]() -> Result<std::vector<bool>> {
     std::vector<bool> is_new;
+    db_->exec("PRAGMA synchronous = FULL");
+    struct Restore {
+      SQLite::Database& db;
+      ~Restore() {
+        try {
+          db.exec("PRAGMA synchronous = NORMAL");
+        } catch (...) {  // a failed pragma leaves FULL: slower, never less safe
+        }
+      }
+    } restore{*db_};
     SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
     SQLite::Statement q(*db_,
                         "INSERT INTO inbox (platform, account, message_id, account_ref, sender, "

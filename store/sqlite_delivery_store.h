@@ -1,6 +1,6 @@
 // SQLite implementation of webhook::DeliveryStore (inbox and outbox) in the same file as
-// the conversation state. WAL with synchronous=FULL: a commit survives a killed process and
-// a power cut, because a 200 is only sent after it. One connection behind a mutex; every
+// the conversation state. WAL; inbox commits are synchronous=FULL (they survive a killed
+// process and a power cut, because a 200 is only sent after them). One connection behind a mutex; every
 // state change is a single statement or transaction, so a second process on a shared
 // database would see consistent claims.
 #pragma once
