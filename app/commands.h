@@ -32,6 +32,8 @@ int RunChat(const CommonOptions& opts, const std::string& platform, const std::s
             bool in_memory);
 int RunServe(const CommonOptions& opts, int port, const std::string& api_base_url);
 int RunSendTest(const CommonOptions& opts, const SendTestOptions& send_test);
+int RunErase(const CommonOptions& opts, const std::string& account, const std::string& sender,
+             int older_than_days);
 int RunTest(const CommonOptions& opts, const std::vector<std::string>& paths, bool verbose);
 
 }  // namespace wache::app

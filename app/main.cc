@@ -73,7 +73,20 @@ int main(int argc, char** argv) {
   send_test->add_flag("--bad-signature", st.bad_signature, "sign with a wrong secret (expect 403)");
   send_test->add_flag("--show-body", st.show_body, "print the webhook body that was sent");
 
+  std::string erase_account, erase_sender;
+  int older_than_days = 0;
+  auto* erase = app.add_subcommand(
+      "erase", "delete one person's stored data, or apply retention (--older-than-days)");
+  add_common(erase);
+  erase->add_option("--account", erase_account, "account id from the config");
+  erase->add_option("--sender", erase_sender, "the person's platform id");
+  erase->add_option("--older-than-days", older_than_days,
+                    "blank texts and user ids of finished messages older than this");
+
   CLI11_PARSE(app, argc, argv);
+  if (erase->parsed()) {
+    return wache::app::RunErase(common, erase_account, erase_sender, older_than_days);
+  }
   if (serve->parsed()) return wache::app::RunServe(common, port, api_base_url);
   if (send_test->parsed()) return wache::app::RunSendTest(common, st);
   if (check->parsed()) return wache::app::RunCheck(common, check_paths, quiet);

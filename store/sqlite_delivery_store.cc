@@ -355,6 +355,50 @@ Result<webhook::OutboxCounts> SqliteDeliveryStore::Counts() {
   });
 }
 
+Result<int> SqliteDeliveryStore::ErasePerson(const std::string& platform,
+                                             const std::string& account,
+                                             const std::string& sender) {
+  std::lock_guard lock(mu_);
+  return Guard("erase", [&]() -> Result<int> {
+    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement out(
+        *db_, "DELETE FROM outbox WHERE platform = ? AND account = ? AND recipient = ?");
+    out.bind(1, platform);
+    out.bind(2, account);
+    out.bind(3, sender);
+    int n = out.exec();
+    SQLite::Statement in(*db_,
+                         "DELETE FROM inbox WHERE platform = ? AND account = ? AND sender = ?");
+    in.bind(1, platform);
+    in.bind(2, account);
+    in.bind(3, sender);
+    n += in.exec();
+    tx.commit();
+    return n;
+  });
+}
+
+Result<int> SqliteDeliveryStore::AnonymiseBefore(bot::TimePoint cutoff) {
+  std::lock_guard lock(mu_);
+  return Guard("retention", [&]() -> Result<int> {
+    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    // Handled messages only: a pending one still needs its text to be answered.
+    SQLite::Statement in(*db_,
+                         "UPDATE inbox SET text = '', button_payload = '', sender = 'erased' "
+                         "WHERE received_at < ? AND handled_at IS NOT NULL AND sender <> 'erased'");
+    in.bind(1, Seconds(cutoff));
+    int n = in.exec();
+    SQLite::Statement out(*db_,
+                          "UPDATE outbox SET reply = '{}', recipient = 'erased', conversation = "
+                          "'erased' WHERE created_at < ? AND status IN ('sent','dead') "
+                          "AND recipient <> 'erased'");
+    out.bind(1, Seconds(cutoff));
+    n += out.exec();
+    tx.commit();
+    return n;
+  });
+}
+
 Status SqliteDeliveryStore::Ping() {
   std::lock_guard lock(mu_);
   return Guard("store ping", [&]() -> Status {

@@ -1,8 +1,8 @@
 // SQLite implementation of webhook::DeliveryStore (inbox and outbox) in the same file as
 // the conversation state. WAL; inbox commits are synchronous=FULL (they survive a killed
-// process and a power cut, because a 200 is only sent after them). One connection behind a mutex; every
-// state change is a single statement or transaction, so a second process on a shared
-// database would see consistent claims.
+// process and a power cut, because a 200 is only sent after them). One connection behind a mutex;
+// every state change is a single statement or transaction, so a second process on a shared database
+// would see consistent claims.
 #pragma once
 
 #include <memory>
@@ -37,6 +37,9 @@ class SqliteDeliveryStore final : public webhook::DeliveryStore {
                               const std::string& status, const std::string& error_code) override;
   Result<std::optional<bot::TimePoint>> NextDue() override;
   Result<webhook::OutboxCounts> Counts() override;
+  Result<int> ErasePerson(const std::string& platform, const std::string& account,
+                          const std::string& sender) override;
+  Result<int> AnonymiseBefore(bot::TimePoint cutoff) override;
   Status Ping() override;
 
  private:

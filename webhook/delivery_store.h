@@ -70,6 +70,13 @@ class DeliveryStore {
   // The earliest next attempt among pending replies, if any.
   virtual Result<std::optional<bot::TimePoint>> NextDue() = 0;
   virtual Result<OutboxCounts> Counts() = 0;
+  // Deletes everything stored about one person: messages, replies (conversation state is
+  // erased through the StateStore). Returns how many rows went.
+  virtual Result<int> ErasePerson(const std::string& platform, const std::string& account,
+                                  const std::string& sender) = 0;
+  // Retention: blanks message texts and replaces user ids of messages and replies older than
+  // `cutoff` (the dedupe key stays, so a very late platform retry is still recognised).
+  virtual Result<int> AnonymiseBefore(bot::TimePoint cutoff) = 0;
   // Store writable (for /readyz).
   virtual Status Ping() = 0;
 };
