@@ -41,8 +41,6 @@ const char* const kMigrations[] = {
     "CREATE INDEX outbox_platform_message ON outbox(platform_message_id);",
 };
 
-}  // namespace
-
 void Migrate(SQLite::Database& db) {
   int version = db.execAndGet("PRAGMA user_version").getInt();
   const int target = static_cast<int>(std::size(kMigrations));
@@ -60,6 +58,17 @@ void Migrate(SQLite::Database& db) {
     db.exec("PRAGMA user_version = " + std::to_string(v + 1));
     tx.commit();
   }
+}
+
+}  // namespace
+
+std::unique_ptr<SQLite::Database> OpenDatabase(const std::string& path) {
+  auto db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  db->exec("PRAGMA journal_mode = WAL");
+  db->exec("PRAGMA synchronous = NORMAL");
+  db->exec("PRAGMA busy_timeout = 5000");
+  Migrate(*db);
+  return db;
 }
 
 }  // namespace wache::store

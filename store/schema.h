@@ -1,7 +1,10 @@
 // The one schema of Wache's SQLite file (conversation state, inbox, outbox), with versioned
-// migrations: every store that opens the file runs Migrate first, so an upgrade keeps the
-// data and an older Wache refuses a newer file instead of damaging it.
+// migrations: every store opens the file through OpenDatabase, so an upgrade keeps the data
+// and an older Wache refuses a newer file instead of damaging it.
 #pragma once
+
+#include <memory>
+#include <string>
 
 namespace SQLite {
 class Database;
@@ -9,7 +12,9 @@ class Database;
 
 namespace wache::store {
 
-// Throws (SQLiteCpp) on failure; the stores catch it and return a Status.
-void Migrate(SQLite::Database& db);
+// Opens (creating if needed) the database file: WAL, synchronous=NORMAL (a commit survives
+// a killed process), a busy timeout for the other connection, schema migrated. Throws
+// (SQLiteCpp) on failure; the stores catch it and return a Status.
+std::unique_ptr<SQLite::Database> OpenDatabase(const std::string& path);
 
 }  // namespace wache::store

@@ -62,17 +62,11 @@ SqliteDeliveryStore::~SqliteDeliveryStore() = default;
 
 Result<std::unique_ptr<SqliteDeliveryStore>> SqliteDeliveryStore::Open(const std::string& path) {
   try {
-    auto db =
-        std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-    db->exec("PRAGMA journal_mode = WAL");
-    // NORMAL in WAL mode survives a killed process; InsertInbound raises it to FULL (fsync
+    // synchronous=NORMAL survives a killed process; InsertInbound raises it to FULL (fsync
     // per commit) because the 200 promises the message survives a power cut too. Outbox
     // bookkeeping stays cheap, which also keeps the window between "the platform accepted a
     // reply" and "we recorded it" short.
-    db->exec("PRAGMA synchronous = NORMAL");
-    db->exec("PRAGMA busy_timeout = 5000");
-    Migrate(*db);
-    return std::unique_ptr<SqliteDeliveryStore>(new SqliteDeliveryStore(std::move(db)));
+    return std::unique_ptr<SqliteDeliveryStore>(new SqliteDeliveryStore(OpenDatabase(path)));
   } catch (const std::exception& e) {
     return Status::Error("cannot open delivery database '" + path + "': " + e.what());
   }

@@ -11,13 +11,7 @@ SqliteStateStore::~SqliteStateStore() = default;
 
 Result<std::unique_ptr<SqliteStateStore>> SqliteStateStore::Open(const std::string& path) {
   try {
-    auto db =
-        std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-    db->exec("PRAGMA journal_mode = WAL");
-    db->exec("PRAGMA synchronous = NORMAL");
-    db->exec("PRAGMA busy_timeout = 5000");
-    Migrate(*db);
-    return std::unique_ptr<SqliteStateStore>(new SqliteStateStore(std::move(db)));
+    return std::unique_ptr<SqliteStateStore>(new SqliteStateStore(OpenDatabase(path)));
   } catch (const std::exception& e) {
     return Status::Error("cannot open state database '" + path + "': " + e.what());
   }
