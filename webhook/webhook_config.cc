@@ -16,6 +16,7 @@ SecretRef ReadSecret(bot::YamlReader& r, const YAML::Node& node, const std::stri
                      const std::string& base_dir) {
   SecretRef ref;
   ref.where = r.At(node);
+  ref.written = true;
   if (!node.IsMap()) {
     r.diags().Error(ref.where,
                     what +
@@ -176,21 +177,15 @@ WebhookConfig LoadWebhookConfig(const std::string& path, const bot::GatewayConfi
       }
     }
     for (const auto& platform : used_platforms) {
+      // A secret that is written but malformed was reported by ReadSecret already.
       auto it = cfg.platforms.find(platform);
-      const char* key = platform == "x" ? "consumer_secret" : "app_secret";
-      const YAML::Node& platforms_node = (*root)["platforms"];
-      bool written = platforms_node && platforms_node.IsMap() && platforms_node[platform] &&
-                     platforms_node[platform].IsMap() && platforms_node[platform][key];
-      // Present but malformed: ReadSecret has already said how to write it.
-      if (!written && (it == cfg.platforms.end() || !it->second.signing_secret.configured())) {
+      if (it == cfg.platforms.end() || !it->second.signing_secret.written) {
         diags.Error({path, 1, 1},
                     "accounts use " + platform + " but platforms." + platform + "." +
                         (platform == "x" ? "consumer_secret" : "app_secret") +
                         " is not set: add it under 'platforms:' as '{ env: NAME }' or "
                         "'{ file: PATH }' so webhooks can be verified");
-      } else if (it != cfg.platforms.end() && platform != "x" &&
-                 !it->second.verify_token.configured() &&
-                 !platforms_node[platform]["verify_token"]) {
+      } else if (platform != "x" && !it->second.verify_token.written) {
         diags.Error(it->second.where, "platforms." + platform +
                                           ".verify_token is not set (the token typed into "
                                           "Meta's App Dashboard)");

@@ -21,6 +21,7 @@ struct SecretRef {
   std::string env;   // environment variable name
   std::string file;  // file path (relative paths are relative to the config file)
   bot::SourceLocation where;
+  bool written = false;  // the config names this secret (perhaps malformed: reported then)
 
   bool configured() const { return !env.empty() || !file.empty(); }
   // The value: the environment variable if set and non-empty, else the file's first line.
