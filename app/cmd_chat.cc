@@ -17,14 +17,7 @@ int RunChat(const CommonOptions& opts, const std::string& platform, const std::s
             bool in_memory) {
   auto loaded = LoadAll(opts);
   if (!ReportLoad(*loaded, std::cerr)) return 1;
-  const bot::Account* account = nullptr;
-  if (account_id.empty()) {
-    for (const auto& a : loaded->config.accounts) {
-      if (!account && (platform.empty() || a.platform == platform)) account = &a;
-    }
-  } else {
-    account = loaded->config.FindAccount(account_id);
-  }
+  const bot::Account* account = ChooseAccount(loaded->config, platform, account_id);
   if (!account) {
     std::cerr << "wache chat: no account '" << account_id << "'"
               << " for platform '" << platform << "'; accounts:";

@@ -17,11 +17,7 @@ namespace wache::app {
 int RunSendTest(const CommonOptions& opts, const SendTestOptions& st) {
   auto loaded = LoadAll(opts);
   if (!ReportLoad(*loaded, std::cerr)) return 1;
-  const bot::Account* account = nullptr;
-  for (const auto& a : loaded->config.accounts) {
-    if (!account && (st.account.empty() ? a.platform == st.platform : a.id == st.account))
-      account = &a;
-  }
+  const bot::Account* account = ChooseAccount(loaded->config, st.platform, st.account);
   if (!account) {
     std::cerr << "wache send-test: no account "
               << (st.account.empty() ? "for platform '" + st.platform + "'"

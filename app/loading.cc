@@ -48,6 +48,15 @@ std::unique_ptr<Loaded> LoadAll(const CommonOptions& opts,
   return out;
 }
 
+const bot::Account* ChooseAccount(const bot::GatewayConfig& config, const std::string& platform,
+                                  const std::string& account_id) {
+  if (!account_id.empty()) return config.FindAccount(account_id);
+  for (const auto& a : config.accounts) {
+    if (platform.empty() || a.platform == platform) return &a;
+  }
+  return nullptr;
+}
+
 bool ReportLoad(const Loaded& loaded, std::ostream& err) {
   if (!loaded.diags.has_errors()) return true;
   err << loaded.diags.Format();

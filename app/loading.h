@@ -24,6 +24,11 @@ struct Loaded {
 std::unique_ptr<Loaded> LoadAll(const CommonOptions& opts,
                                 const std::vector<std::string>& flow_paths = {});
 
+// The account a command runs as: `account_id` if given, else the first account of
+// `platform` (or the first account at all if `platform` is empty). Null if none matches.
+const bot::Account* ChooseAccount(const bot::GatewayConfig& config, const std::string& platform,
+                                  const std::string& account_id);
+
 // Prints errors (and warnings) and returns false if there are errors.
 bool ReportLoad(const Loaded& loaded, std::ostream& err);
 
