@@ -52,9 +52,8 @@ int RunServe(const CommonOptions& opts, int port, const std::string& api_base_ur
   webhook::GatewayOptions go;
   go.port = port;
   go.console = &std::cout;
-  go.delivery = delivery.value().get();
   auto gateway = webhook::Gateway::Start(loaded->config, loaded->webhook, loaded->playbook,
-                                         *store.value(), clock, http, go);
+                                         *store.value(), *delivery.value(), clock, http, go);
   if (!gateway.ok()) {
     std::cerr << "wache serve: " << gateway.status().message() << "\n";
     return 1;

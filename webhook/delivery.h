@@ -1,12 +1,11 @@
-// The two hand-offs of the delivery path, as interfaces so that durable versions slot in
-// without reshaping the server or the dispatcher:
+// The two hand-offs of the delivery path, as interfaces, so that the server does not know
+// the dispatcher and the dispatcher does not know how replies are sent:
 //
 //   server ──Accept(batch)──▶ Inbox ──(workers: engine)──▶ Outbox ──▶ platform send API
 //
 // Inbox::Accept returns only when the messages are safe to acknowledge; the server sends
-// its 200 after that and not before. The in-memory Dispatcher (webhook/dispatcher.h) is the
-// first Inbox; a SQLite inbox that commits before returning replaces it without changes
-// here. Likewise DirectOutbox sends at once; a stored outbox with retries replaces it.
+// its 200 after that and not before. Implementations: Dispatcher (webhook/dispatcher.h,
+// which commits to the DeliveryStore) and StoredOutbox (webhook/stored_outbox.h).
 #pragma once
 
 #include <chrono>

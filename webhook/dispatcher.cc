@@ -14,7 +14,7 @@ std::string ConversationOf(const AcceptedMessage& m) {
 
 Dispatcher::Dispatcher(bot::Engine& engine, const bot::GatewayConfig& accounts, Outbox& outbox,
                        Metrics& metrics, const Pseudonymizer& pseudonym, MenuLabel menu_label,
-                       int workers, DeliveryStore* store, const bot::Clock& clock)
+                       int workers, DeliveryStore& store, const bot::Clock& clock)
     : engine_(engine),
       store_(store),
       clock_(clock),
@@ -33,33 +33,30 @@ Status Dispatcher::Accept(std::vector<AcceptedMessage> batch) {
     std::lock_guard lock(mu_);
     if (stopping_) return Status::Error("shutting down");
   }
-  if (store_) {
-    // Committed before the server answers 200. Platforms deliver at least once and retry
-    // at the same moment: the unique key decides atomically which copy is new.
-    auto inserted = store_->InsertInbound(batch, clock_.Now());
-    if (!inserted.ok()) return inserted.status();
-    std::vector<AcceptedMessage> fresh;
-    for (size_t i = 0; i < batch.size(); ++i) {
-      if (inserted.value()[i]) {
-        fresh.push_back(std::move(batch[i]));
-      } else {
-        metrics_.Add("wache_messages_duplicate_total", {{"platform", batch[i].message.platform}});
-        spdlog::info(
-            "correlation={} duplicate delivery of an already accepted message; not "
-            "answered again",
-            batch[i].correlation_id);
-      }
+  // Committed before the server answers 200. Platforms deliver at least once and retry
+  // at the same moment: the unique key decides atomically which copy is new.
+  auto inserted = store_.InsertInbound(batch, clock_.Now());
+  if (!inserted.ok()) return inserted.status();
+  std::vector<AcceptedMessage> fresh;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (inserted.value()[i]) {
+      fresh.push_back(std::move(batch[i]));
+    } else {
+      metrics_.Add("wache_messages_duplicate_total", {{"platform", batch[i].message.platform}});
+      spdlog::info(
+          "correlation={} duplicate delivery of an already accepted message; not "
+          "answered again",
+          batch[i].correlation_id);
     }
-    batch = std::move(fresh);
   }
+  batch = std::move(fresh);
   std::lock_guard lock(mu_);
   Enqueue(std::move(batch));
   return Status::Ok();
 }
 
 Status Dispatcher::Resume() {
-  if (!store_) return Status::Ok();
-  auto pending = store_->PendingInbound();
+  auto pending = store_.PendingInbound();
   if (!pending.ok()) return pending.status();
   std::vector<AcceptedMessage> batch;
   for (auto& r : pending.value()) batch.push_back(std::move(r.message));
@@ -115,8 +112,8 @@ void Dispatcher::Handle(const AcceptedMessage& m) {
   outbox_.MarkRead(m);
   auto decided = engine_.Handle(m.message, *account);
   if (!decided.ok()) {
-    // The state store failed: answer anyway with nothing lost in the log; the durable inbox
-    // of the delivery issue retries instead.
+    // The state store failed. The message stays unhandled in the inbox (nothing lost) and is
+    // handled again when the gateway next starts.
     spdlog::error("correlation={} platform={} account={} engine failed: {}", m.correlation_id,
                   m.message.platform, account->id, decided.status().message());
     metrics_.Add("wache_engine_failures_total", {{"platform", m.message.platform}});
@@ -174,14 +171,13 @@ size_t Dispatcher::QueueDepth() {
 }
 
 void Dispatcher::AcceptStatuses(const std::vector<InboundEvent>& statuses) {
-  if (!store_) return;
   for (const auto& s : statuses) {
     if (s.detail == "failed") {
       metrics_.Add("wache_replies_failed_after_send_total", {{"platform", s.platform}});
       spdlog::warn("platform {} reports a reply failed after it was accepted (code {})", s.platform,
                    s.error_code);
     }
-    if (Status st = store_->RecordPlatformStatus(s.platform, s.message_id, s.detail, s.error_code);
+    if (Status st = store_.RecordPlatformStatus(s.platform, s.message_id, s.detail, s.error_code);
         !st.ok()) {
       spdlog::warn("could not record a {} status: {}", s.platform, st.message());
     }

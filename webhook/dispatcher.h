@@ -3,10 +3,9 @@
 // the Outbox, and only then take that conversation's next message. So one conversation is
 // handled strictly in order and different conversations in parallel.
 //
-// With a DeliveryStore, Accept commits the messages (deduped on platform + account +
-// message id) before it returns, so the server's 200 means "recorded"; a duplicate is
-// acknowledged and not queued again; Resume() queues what a previous run left unhandled.
-// Without one (tests of the engine path only), messages live in memory.
+// Accept commits the messages to the DeliveryStore (deduped on platform + account + message
+// id) before it returns, so the server's 200 means "recorded"; a duplicate is acknowledged
+// and not queued again; Resume() queues what a previous run left unhandled.
 #pragma once
 
 #include <condition_variable>
@@ -37,7 +36,7 @@ class Dispatcher final : public Inbox {
   // Everything passed by reference must outlive the Dispatcher.
   Dispatcher(bot::Engine& engine, const bot::GatewayConfig& accounts, Outbox& outbox,
              Metrics& metrics, const Pseudonymizer& pseudonym, MenuLabel menu_label, int workers,
-             DeliveryStore* store, const bot::Clock& clock);
+             DeliveryStore& store, const bot::Clock& clock);
 
   // Queues the messages a previous run accepted but did not handle. Call once at start.
   Status Resume();
@@ -63,7 +62,7 @@ class Dispatcher final : public Inbox {
   void Enqueue(std::vector<AcceptedMessage> batch);  // mu_ held
 
   bot::Engine& engine_;
-  DeliveryStore* store_;
+  DeliveryStore& store_;
   const bot::Clock& clock_;
   const bot::GatewayConfig& accounts_;
   Outbox& outbox_;

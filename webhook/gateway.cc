@@ -9,8 +9,9 @@ namespace wache::webhook {
 Result<std::unique_ptr<Gateway>> Gateway::Start(const bot::GatewayConfig& config,
                                                 const WebhookConfig& webhook,
                                                 std::shared_ptr<const bot::Playbook> playbook,
-                                                bot::StateStore& store, const bot::Clock& clock,
-                                                HttpClient& http, GatewayOptions options) {
+                                                bot::StateStore& store, DeliveryStore& delivery,
+                                                const bot::Clock& clock, HttpClient& http,
+                                                GatewayOptions options) {
   std::unique_ptr<Gateway> g(new Gateway());
   std::set<std::string> platforms;
   for (const auto& a : config.accounts) platforms.insert(a.platform);
@@ -71,14 +72,8 @@ Result<std::unique_ptr<Gateway>> Gateway::Start(const bot::GatewayConfig& config
     if (t.console()) g->console_accounts_.push_back(a.id);
     g->sender_->AddAccount(a.id, std::move(t));
   }
-  if (options.delivery) {
-    auto stored = std::make_unique<StoredOutbox>(*options.delivery, *g->sender_, clock, g->metrics_,
-                                                 options.outbox);
-    g->stored_outbox_ = stored.get();
-    g->outbox_ = std::move(stored);
-  } else {
-    g->outbox_ = std::make_unique<DirectOutbox>(*g->sender_);
-  }
+  g->outbox_ =
+      std::make_unique<StoredOutbox>(delivery, *g->sender_, clock, g->metrics_, options.outbox);
 
   auto menu_label = [playbook](const std::string& language, const bot::Account& account) {
     bot::RenderedText t = playbook->templates.Render(
@@ -87,11 +82,9 @@ Result<std::unique_ptr<Gateway>> Gateway::Start(const bot::GatewayConfig& config
   };
   g->dispatcher_ =
       std::make_unique<Dispatcher>(*g->engine_, config, *g->outbox_, g->metrics_, g->pseudonym_,
-                                   menu_label, webhook.server.workers, options.delivery, clock);
+                                   menu_label, webhook.server.workers, delivery, clock);
   // Work left by the previous run first: replies in flight, then unhandled messages.
-  if (g->stored_outbox_) {
-    if (Status s = g->stored_outbox_->Start(); !s.ok()) return s;
-  }
+  if (Status s = g->outbox_->Start(); !s.ok()) return s;
   if (Status s = g->dispatcher_->Resume(); !s.ok()) return s;
   ServerOptions so;
   so.host = webhook.server.host;
@@ -99,31 +92,27 @@ Result<std::unique_ptr<Gateway>> Gateway::Start(const bot::GatewayConfig& config
   so.max_body_bytes = webhook.server.max_body_bytes;
   g->server_ = std::make_unique<WebhookServer>(so, std::move(endpoints), config, *g->dispatcher_,
                                                g->metrics_, g->pseudonym_);
-  DeliveryStore* delivery = options.delivery;
-  g->server_->SetReadiness([delivery, playbook]() -> Status {
+  g->server_->SetReadiness([&delivery, playbook]() -> Status {
     if (!playbook) return Status::Error("flows not loaded");
-    if (delivery) return delivery->Ping();
-    return Status::Ok();
+    return delivery.Ping();
   });
   Gateway* raw = g.get();
-  g->server_->SetExtraMetrics([raw, delivery, &clock]() {
+  g->server_->SetExtraMetrics([raw, &delivery, &clock]() {
     std::string out;
     out += "# TYPE wache_inbox_queue_depth gauge\nwache_inbox_queue_depth " +
            std::to_string(raw->dispatcher_->QueueDepth()) + "\n";
-    if (delivery) {
-      if (auto c = delivery->Counts(); c.ok()) {
-        const OutboxCounts& n = c.value();
-        out += "# TYPE wache_outbox_replies gauge\n";
-        out += "wache_outbox_replies{state=\"pending\"} " + std::to_string(n.pending) + "\n";
-        out += "wache_outbox_replies{state=\"inflight\"} " + std::to_string(n.inflight) + "\n";
-        out += "wache_outbox_replies{state=\"sent\"} " + std::to_string(n.sent) + "\n";
-        out += "wache_outbox_replies{state=\"dead\"} " + std::to_string(n.dead) + "\n";
-        long age = n.oldest_pending ? (clock.Now() - *n.oldest_pending).count() : 0;
-        out +=
-            "# TYPE wache_outbox_oldest_pending_age_seconds gauge\n"
-            "wache_outbox_oldest_pending_age_seconds " +
-            std::to_string(age) + "\n";
-      }
+    if (auto c = delivery.Counts(); c.ok()) {
+      const OutboxCounts& n = c.value();
+      out += "# TYPE wache_outbox_replies gauge\n";
+      out += "wache_outbox_replies{state=\"pending\"} " + std::to_string(n.pending) + "\n";
+      out += "wache_outbox_replies{state=\"inflight\"} " + std::to_string(n.inflight) + "\n";
+      out += "wache_outbox_replies{state=\"sent\"} " + std::to_string(n.sent) + "\n";
+      out += "wache_outbox_replies{state=\"dead\"} " + std::to_string(n.dead) + "\n";
+      long age = n.oldest_pending ? (clock.Now() - *n.oldest_pending).count() : 0;
+      out +=
+          "# TYPE wache_outbox_oldest_pending_age_seconds gauge\n"
+          "wache_outbox_oldest_pending_age_seconds " +
+          std::to_string(age) + "\n";
     }
     return out;
   });
@@ -138,16 +127,15 @@ void Gateway::Stop(std::chrono::milliseconds grace) {
   stopped_ = true;
   if (server_) server_->Stop();  // no new webhooks; running handlers finish first
   if (dispatcher_) dispatcher_->Stop(grace);
-  if (stored_outbox_) stored_outbox_->Stop();  // unsent replies stay stored for the next run
+  if (outbox_) outbox_->Stop();  // unsent replies stay stored for the next run
 }
 
 bool Gateway::WaitIdle(std::chrono::milliseconds timeout) {
   auto start = std::chrono::steady_clock::now();
   if (!dispatcher_->WaitIdle(timeout)) return false;
-  if (!stored_outbox_) return true;
   auto left = timeout - std::chrono::duration_cast<std::chrono::milliseconds>(
                             std::chrono::steady_clock::now() - start);
-  return stored_outbox_->WaitDrained(left);
+  return outbox_->WaitDrained(left);
 }
 
 }  // namespace wache::webhook

@@ -26,9 +26,6 @@ namespace wache::webhook {
 struct GatewayOptions {
   int port = -1;                    // -1: the config's server.port; 0: any free port
   std::ostream* console = nullptr;  // console sink for accounts without credentials
-  // Durable inbox and outbox. Null: in memory, sent at once without retries (only for
-  // tests of the message path; `wache serve` always passes the SQLite store).
-  DeliveryStore* delivery = nullptr;
   OutboxOptions outbox;
 };
 
@@ -39,8 +36,9 @@ class Gateway {
   static Result<std::unique_ptr<Gateway>> Start(const bot::GatewayConfig& config,
                                                 const WebhookConfig& webhook,
                                                 std::shared_ptr<const bot::Playbook> playbook,
-                                                bot::StateStore& store, const bot::Clock& clock,
-                                                HttpClient& http, GatewayOptions options);
+                                                bot::StateStore& store, DeliveryStore& delivery,
+                                                const bot::Clock& clock, HttpClient& http,
+                                                GatewayOptions options);
   ~Gateway();
 
   int port() const { return server_->port(); }
@@ -62,8 +60,7 @@ class Gateway {
   std::map<std::string, std::unique_ptr<PlatformAdapter>> adapters_;
   std::unique_ptr<bot::Engine> engine_;
   std::unique_ptr<ReplySender> sender_;
-  std::unique_ptr<Outbox> outbox_;
-  StoredOutbox* stored_outbox_ = nullptr;  // outbox_ when durable
+  std::unique_ptr<StoredOutbox> outbox_;
   std::unique_ptr<Dispatcher> dispatcher_;
   std::unique_ptr<WebhookServer> server_;
   std::vector<std::string> console_accounts_;

@@ -111,13 +111,4 @@ void ReplySender::PrintToConsole(const OutboundMessage& msg,
   *console_ << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << std::endl;
 }
 
-void DirectOutbox::Deliver(const AcceptedMessage& cause, std::vector<OutboundMessage> replies) {
-  // No storage and no retries: used only where delivery does not need to survive a crash.
-  for (const auto& r : replies) sender_.Send(r, cause.correlation_id);
-}
-
-void DirectOutbox::MarkRead(const AcceptedMessage& message) {
-  sender_.MarkRead(message.message.account, message.account_ref, message.message.message_id);
-}
-
 }  // namespace wache::webhook

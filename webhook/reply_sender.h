@@ -2,9 +2,6 @@
 // this class authenticates and sends) and reports what happened. Accounts without send
 // credentials go to the console sink instead: the reply is printed as a JSON line, so the
 // full loop works on a fresh machine with no platform account at all.
-//
-// DirectOutbox: the first Outbox. It sends each reply at once on the dispatcher's worker,
-// without retries; the delivery issue's stored outbox replaces it.
 #pragma once
 
 #include <chrono>
@@ -59,16 +56,6 @@ class ReplySender {
   Metrics& metrics_;
   std::chrono::milliseconds timeout_;
   std::map<std::string, SendTarget> targets_;  // by account id; fixed after start
-};
-
-class DirectOutbox final : public Outbox {
- public:
-  explicit DirectOutbox(ReplySender& sender) : sender_(sender) {}
-  void Deliver(const AcceptedMessage& cause, std::vector<OutboundMessage> replies) override;
-  void MarkRead(const AcceptedMessage& message) override;
-
- private:
-  ReplySender& sender_;
 };
 
 }  // namespace wache::webhook

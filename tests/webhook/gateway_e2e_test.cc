@@ -134,13 +134,13 @@ class GatewayE2ETest : public ::testing::Test {
     ASSERT_TRUE(delivery.ok()) << delivery.status().message();
     delivery_ = std::move(delivery).value();
     GatewayOptions options;
-    options.delivery = delivery_.get();
     options.outbox.retry_base = std::chrono::seconds(1);
     options.outbox.retry_max = std::chrono::seconds(2);
     options.outbox.max_attempts = 4;
     options.port = 0;
     options.console = &console_;
-    auto g = Gateway::Start(config_, webhook_, playbook_, *store_, clock_, http_, options);
+    auto g =
+        Gateway::Start(config_, webhook_, playbook_, *store_, *delivery_, clock_, http_, options);
     ASSERT_TRUE(g.ok()) << g.status().message();
     gateway_ = std::move(g).value();
   }
