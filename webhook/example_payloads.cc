@@ -21,9 +21,7 @@ json WhatsApp(const ExampleMessage& m) {
   } else if (m.image) {
     msg["type"] = "image";
     msg["image"] = {
-        {"id", "1" + m.message_id.substr(m.message_id.size() > 6 ? m.message_id.size() - 6 : 0)},
-        {"mime_type", "image/jpeg"},
-        {"sha256", "0000"}};
+        {"id", "media-" + m.message_id}, {"mime_type", "image/jpeg"}, {"sha256", "0000"}};
   } else {
     msg["type"] = "text";
     msg["text"] = {{"body", m.text}};

@@ -2,8 +2,7 @@
 
 namespace wache::webhook {
 
-std::string Metrics::Key(const std::string& name,
-                         const std::map<std::string, std::string>& labels) {
+std::string Metrics::Key(const std::map<std::string, std::string>& labels) {
   std::string out;
   for (const auto& [k, v] : labels) {
     if (!out.empty()) out += ',';
@@ -20,14 +19,14 @@ std::string Metrics::Key(const std::string& name,
 void Metrics::Add(const std::string& name, const std::map<std::string, std::string>& labels,
                   long n) {
   std::lock_guard lock(mu_);
-  counters_[name][Key(name, labels)] += n;
+  counters_[name][Key(labels)] += n;
 }
 
 long Metrics::Get(const std::string& name, const std::map<std::string, std::string>& labels) const {
   std::lock_guard lock(mu_);
   auto it = counters_.find(name);
   if (it == counters_.end()) return 0;
-  auto jt = it->second.find(Key(name, labels));
+  auto jt = it->second.find(Key(labels));
   return jt == it->second.end() ? 0 : jt->second;
 }
 

@@ -21,7 +21,7 @@ class Metrics {
   std::string RenderPrometheus() const;
 
  private:
-  static std::string Key(const std::string& name, const std::map<std::string, std::string>& labels);
+  static std::string Key(const std::map<std::string, std::string>& labels);
   mutable std::mutex mu_;
   std::map<std::string, std::map<std::string, long>> counters_;  // name -> rendered labels -> n
 };

@@ -1451,6 +1451,17 @@ void FakePlatformApi::HandleGraph(const httplib::Request& req, httplib::Response
   records_cv_.notify_all();
 }
 
+// The user whose OAuth 1.0a token the request names (before its signature is checked), for
+// the record; "" if none.
+std::string FakePlatformApi::OAuth1SenderLocked(const httplib::Request& req) {
+  std::map<std::string, std::string> p;
+  if (!ParseOAuthHeader(req.get_header_value("Authorization"), &p)) return "";
+  for (const OAuth1User& u : x_oauth1_) {
+    if (u.token == p["oauth_token"]) return u.user_id;
+  }
+  return "";
+}
+
 void FakePlatformApi::HandleX2(const httplib::Request& req, httplib::Response& res) {
   RecordedRequest rec = BaseRecord(req, "x2");
   rec.platform = "x";
@@ -1464,12 +1475,7 @@ void FakePlatformApi::HandleX2(const httplib::Request& req, httplib::Response& r
     std::lock_guard<std::mutex> lock(mu_);
     const std::string bearer = BearerToken(req);
     if (x_oauth2_.count(bearer) != 0) rec.account = x_oauth2_[bearer];
-    std::map<std::string, std::string> p;
-    if (rec.account.empty() && ParseOAuthHeader(req.get_header_value("Authorization"), &p)) {
-      for (const OAuth1User& u : x_oauth1_) {
-        if (u.token == p["oauth_token"]) rec.account = u.user_id;
-      }
-    }
+    if (rec.account.empty()) rec.account = OAuth1SenderLocked(req);
   }
   Fault fault;
   if (PopFault("x", &fault)) {
@@ -1536,12 +1542,7 @@ void FakePlatformApi::HandleX1(const httplib::Request& req, httplib::Response& r
   rec.recipient = check.recipient;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    std::map<std::string, std::string> p;
-    if (ParseOAuthHeader(req.get_header_value("Authorization"), &p)) {
-      for (const OAuth1User& u : x_oauth1_) {
-        if (u.token == p["oauth_token"]) rec.account = u.user_id;
-      }
-    }
+    rec.account = OAuth1SenderLocked(req);
   }
   Fault fault;
   if (PopFault("x", &fault)) {

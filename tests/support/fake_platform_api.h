@@ -177,6 +177,7 @@ class FakePlatformApi {
   void ServeFault(const Fault& fault, RecordedRequest rec, httplib::Response& res);
   // Needs mu_ held; verifies signature, keys, timestamp and nonce.
   OAuth1Result VerifyOAuth1Locked(const httplib::Request& req, std::string_view url_path);
+  std::string OAuth1SenderLocked(const httplib::Request& req);
   std::string NextIdLocked(std::string_view prefix);
   std::string NextXEventIdLocked();
   std::string FbTraceIdLocked();
