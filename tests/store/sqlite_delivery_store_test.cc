@@ -2,6 +2,7 @@
 // conversation, emergency first, requeue after a crash, erasure and retention.
 #include "store/sqlite_delivery_store.h"
 
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -146,6 +147,28 @@ TEST_F(SqliteDeliveryStoreTest, RetentionBlanksOldFinishedMessagesButKeepsTheDed
   EXPECT_EQ(pending[0].message.message.text, "Hallo m2");
   std::vector<AcceptedMessage> late = {Msg("m1", "a")};
   EXPECT_EQ(store_->InsertInbound(late, At(6000)).value(), std::vector<bool>{false});
+}
+
+TEST_F(SqliteDeliveryStoreTest, PlatformStatusesKeepTheHighestReachedAndFailedWins) {
+  std::vector<AcceptedMessage> in = {Msg("m1", "a")};
+  ASSERT_TRUE(store_->InsertInbound(in, At(1000)).ok());
+  ASSERT_TRUE(store_->CompleteInbound(in[0], {Reply(in[0], "x")}, At(1000)).ok());
+  auto due = store_->ClaimDue(At(1000), 10).value();
+  ASSERT_TRUE(store_->MarkSent(due[0].id, "wamid.9", At(1000)).ok());
+  auto status = [&] {
+    SQLite::Database db(path_.string());
+    return db.execAndGet("SELECT platform_status FROM outbox WHERE platform_message_id = 'wamid.9'")
+        .getString();
+  };
+  // Out of order, as WhatsApp delivers them: read before delivered.
+  ASSERT_TRUE(store_->RecordPlatformStatus("whatsapp", "wamid.9", "read", "").ok());
+  ASSERT_TRUE(store_->RecordPlatformStatus("whatsapp", "wamid.9", "delivered", "").ok());
+  EXPECT_EQ(status(), "read");
+  ASSERT_TRUE(store_->RecordPlatformStatus("whatsapp", "wamid.9", "failed", "131047").ok());
+  EXPECT_EQ(status(), "failed");
+  // Another platform's id of the same spelling is not touched.
+  ASSERT_TRUE(store_->RecordPlatformStatus("messenger", "wamid.9", "sent", "").ok());
+  EXPECT_EQ(status(), "failed");
 }
 
 }  // namespace

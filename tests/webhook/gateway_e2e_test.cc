@@ -2,6 +2,7 @@
 // (server on port 0, dispatcher, engine with the shipped flows, a real SQLite file) receives
 // signed webhooks from a real HTTP client, and its replies arrive at the local fake platform
 // API (tests/support), which checks every request the way the platform does.
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
 
@@ -554,6 +555,71 @@ TEST_F(GatewayE2ETest, PermanentErrorsAreDeadLetteredAndOutagesEndAfterMaxAttemp
   EXPECT_EQ(gateway_->metrics().Get("wache_replies_dead_total",
                                     {{"platform", "instagram"}, {"reason", "attempts"}}),
             1);
+}
+
+TEST_F(GatewayE2ETest, RepliesToAMessageOlderThanTheWindowAreNotSentFreeForm) {
+  ExampleMessage m;
+  m.account_ref = kWhatsApp;
+  m.sender = "4915199999999";
+  m.message_id = "wamid.late";
+  m.text = "Hallo";
+  m.unix_seconds = Now() - 25 * 3600;  // delivered by a platform retry a day later
+  ASSERT_EQ(Post("whatsapp", ExampleWebhookBody("whatsapp", m))->status, 200);
+  ASSERT_TRUE(Idle());
+  EXPECT_TRUE(RepliesTo("4915199999999").empty());
+  EXPECT_EQ(gateway_->metrics().Get("wache_replies_dead_total",
+                                    {{"platform", "whatsapp"}, {"reason", "window"}}),
+            1);
+}
+
+TEST_F(GatewayE2ETest, ReadinessChecksTheStoreAndMetricsShowTheOutbox) {
+  httplib::Client client("127.0.0.1", gateway_->port());
+  auto ready = client.Get("/readyz");
+  ASSERT_TRUE(ready);
+  EXPECT_EQ(ready->status, 200);
+  ASSERT_EQ(Post("whatsapp", Message("whatsapp", "Danke", "4915100000042"))->status, 200);
+  ASSERT_TRUE(Idle());
+  auto metrics = client.Get("/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_NE(metrics->body.find("wache_outbox_replies{state=\"sent\"} 1"), std::string::npos)
+      << metrics->body;
+  EXPECT_NE(metrics->body.find("wache_inbox_queue_depth 0"), std::string::npos);
+}
+
+TEST_F(GatewayE2ETest, WhatsAppStatusWebhooksUpdateTheStoredReply) {
+  ASSERT_EQ(Post("whatsapp", Message("whatsapp", "Danke", "4915100000043"))->status, 200);
+  ASSERT_TRUE(Idle());
+  auto replies = RepliesTo("4915100000043");
+  ASSERT_EQ(replies.size(), 1u);
+  const std::string wamid = replies[0].platform_message_id;
+  json status = {
+      {"object", "whatsapp_business_account"},
+      {"entry",
+       json::array(
+           {{{"id", "900"},
+             {"changes",
+              json::array(
+                  {{{"field", "messages"},
+                    {"value",
+                     {{"messaging_product", "whatsapp"},
+                      {"metadata", {{"phone_number_id", kWhatsApp}}},
+                      {"statuses",
+                       json::array({{{"id", wamid},
+                                     {"status", "failed"},
+                                     {"timestamp", std::to_string(Now())},
+                                     {"recipient_id", "4915100000043"},
+                                     {"errors", json::array({{{"code", 131047}}})}}})}}}}})}}})}};
+  ASSERT_EQ(Post("whatsapp", status.dump())->status, 200);
+  ASSERT_TRUE(Idle());
+  SQLite::Database db((dir_ / "state.db").string());
+  SQLite::Statement q(
+      db, "SELECT platform_status, last_error FROM outbox WHERE platform_message_id = ?");
+  q.bind(1, wamid);
+  ASSERT_TRUE(q.executeStep());
+  EXPECT_EQ(q.getColumn(0).getString(), "failed");
+  EXPECT_NE(q.getColumn(1).getString().find("131047"), std::string::npos);
+  EXPECT_EQ(gateway_->metrics().Total("wache_replies_failed_after_send_total"), 1);
+  EXPECT_EQ(RepliesTo("4915100000043").size(), 1u);  // a status is never answered
 }
 
 class GatewayXQuickRepliesTest : public GatewayE2ETest {
