@@ -13,12 +13,15 @@
 #include "store/sqlite_delivery_store.h"
 #include "store/sqlite_state_store.h"
 #include "webhook/gateway.h"
+#include "webhook/json_log.h"
 
 namespace wache::app {
 
-int RunServe(const CommonOptions& opts, int port, const std::string& api_base_url) {
+int RunServe(const CommonOptions& opts, int port, const std::string& api_base_url,
+             const std::string& log_format) {
   // Logs go to stderr; stdout carries the console sink's JSON lines.
   spdlog::set_default_logger(spdlog::stderr_color_mt("wache"));
+  webhook::SetLogFormat(log_format);
   auto loaded = LoadAll(opts);
   if (!ReportLoad(*loaded, std::cerr)) return 1;
 

@@ -30,10 +30,15 @@ int RunCheck(const CommonOptions& opts, const std::vector<std::string>& paths, b
 int RunSimulate(const CommonOptions& opts, const std::string& state_db);
 int RunChat(const CommonOptions& opts, const std::string& platform, const std::string& account,
             bool in_memory);
-int RunServe(const CommonOptions& opts, int port, const std::string& api_base_url);
+int RunServe(const CommonOptions& opts, int port, const std::string& api_base_url,
+             const std::string& log_format);
 int RunSendTest(const CommonOptions& opts, const SendTestOptions& send_test);
 int RunErase(const CommonOptions& opts, const std::string& account, const std::string& sender,
              int older_than_days);
 int RunTest(const CommonOptions& opts, const std::vector<std::string>& paths, bool verbose);
+// Draws flows as diagrams: `format` is "mermaid" or "dot"; `flow` empty = every flow;
+// `out_dir` empty = stdout, else one file per flow (and README.md for mermaid).
+int RunGraph(const CommonOptions& opts, const std::string& format, const std::string& flow,
+             const std::string& out_dir);
 
 }  // namespace wache::app

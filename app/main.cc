@@ -1,5 +1,5 @@
 // wache: the messaging gateway's one binary. Subcommands: serve, send-test, check, test, simulate,
-// chat.
+// chat, graph.
 #include <CLI/CLI.hpp>
 
 #include "app/commands.h"
@@ -56,6 +56,11 @@ int main(int argc, char** argv) {
                     "listen on this port instead of the config's server.port (0: any)");
   serve->add_option("--api-base-url", api_base_url,
                     "send every platform's replies to this API host instead (a local test API)");
+  std::string log_format = "json";
+  serve
+      ->add_option("--log-format", log_format,
+                   "json: one JSON object per line (for log shippers); text: for reading")
+      ->check(CLI::IsMember({"json", "text"}));
 
   wache::app::SendTestOptions st;
   auto* send_test = app.add_subcommand(
@@ -83,11 +88,22 @@ int main(int argc, char** argv) {
   erase->add_option("--older-than-days", older_than_days,
                     "blank texts and user ids of finished messages older than this");
 
+  std::string graph_format = "mermaid", graph_flow, graph_out;
+  auto* graph = app.add_subcommand(
+      "graph", "draw each flow as a Mermaid (default) or Graphviz diagram, for reviews and docs");
+  add_common(graph);
+  graph->add_option("--format", graph_format, "mermaid or dot")->capture_default_str();
+  graph->add_option("--flow", graph_flow, "only this flow (default: every flow)");
+  graph->add_option("--out", graph_out,
+                    "write <flow>.mmd or .dot files (and README.md for mermaid) into this folder "
+                    "instead of printing");
+
   CLI11_PARSE(app, argc, argv);
+  if (graph->parsed()) return wache::app::RunGraph(common, graph_format, graph_flow, graph_out);
   if (erase->parsed()) {
     return wache::app::RunErase(common, erase_account, erase_sender, older_than_days);
   }
-  if (serve->parsed()) return wache::app::RunServe(common, port, api_base_url);
+  if (serve->parsed()) return wache::app::RunServe(common, port, api_base_url, log_format);
   if (send_test->parsed()) return wache::app::RunSendTest(common, st);
   if (check->parsed()) return wache::app::RunCheck(common, check_paths, quiet);
   if (test->parsed()) return wache::app::RunTest(common, test_paths, verbose);

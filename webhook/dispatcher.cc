@@ -123,10 +123,10 @@ void Dispatcher::Handle(const AcceptedMessage& m) {
   const bool emergency = std::find(d.flags.begin(), d.flags.end(), "emergency") != d.flags.end();
   spdlog::info(
       "correlation={} platform={} account={} sender={} flow={} step={} language={} "
-      "replies={}{}",
+      "replies={} emergency={} message handled",
       m.correlation_id, m.message.platform, account->id, pseudonym_(m.message.sender),
       d.flow.empty() ? "-" : d.flow, d.step.empty() ? "-" : d.step, d.language, d.replies.size(),
-      emergency ? " EMERGENCY" : "");
+      emergency ? "yes" : "no");
   if (emergency) metrics_.Add("wache_emergency_replies_total", {{"platform", m.message.platform}});
   std::vector<OutboundMessage> out;
   for (const auto& r : d.replies) {
@@ -174,8 +174,8 @@ void Dispatcher::AcceptStatuses(const std::vector<InboundEvent>& statuses) {
   for (const auto& s : statuses) {
     if (s.detail == "failed") {
       metrics_.Add("wache_replies_failed_after_send_total", {{"platform", s.platform}});
-      spdlog::warn("platform {} reports a reply failed after it was accepted (code {})", s.platform,
-                   s.error_code);
+      spdlog::warn("platform={} a reply failed after the platform accepted it (code {})",
+                   s.platform, s.error_code);
     }
     if (Status st = store_.RecordPlatformStatus(s.platform, s.message_id, s.detail, s.error_code);
         !st.ok()) {

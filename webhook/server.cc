@@ -3,6 +3,9 @@
 #include <httplib.h>
 #include <spdlog/spdlog.h>
 
+#include <cstdio>
+#include <random>
+
 #include "webhook/crypto.h"
 #include "webhook/json_body.h"
 
@@ -19,6 +22,9 @@ WebhookServer::WebhookServer(ServerOptions options,
       metrics_(metrics),
       pseudonym_(pseudonym) {
   for (const auto& a : accounts_.accounts) by_ref_[a.platform + ":" + a.platform_id] = &a;
+  char run[8];
+  std::snprintf(run, sizeof run, "%06x", std::random_device{}() & 0xffffff);
+  run_id_ = run;
 }
 
 WebhookServer::~WebhookServer() { Stop(); }
@@ -35,7 +41,8 @@ HttpAnswer WebhookServer::HandlePost(const std::string& platform, const std::str
   metrics_.Add("wache_webhooks_received_total", {{"platform", platform}});
   auto reject = [&](int status, const std::string& reason, const std::string& detail) {
     metrics_.Add("wache_webhooks_rejected_total", {{"platform", platform}, {"reason", reason}});
-    spdlog::warn("webhook {} from {} rejected with {}: {}", platform, remote, status, detail);
+    spdlog::warn("platform={} status={} webhook from {} rejected: {}", platform, status, remote,
+                 detail);
     return HttpAnswer{status, "text/plain", detail + "\n", detail};
   };
 
@@ -72,7 +79,7 @@ HttpAnswer WebhookServer::HandlePost(const std::string& platform, const std::str
       std::lock_guard lock(unknown_mu_);
       if (unknown_logged_.insert(platform + ":" + e.account_ref).second) {
         spdlog::warn(
-            "webhook {}: account id {} is not configured; its events are acknowledged "
+            "platform={} account id {} is not configured; its events are acknowledged "
             "and not answered (add it to the config's accounts to answer)",
             platform, e.account_ref);
       }
@@ -94,7 +101,8 @@ HttpAnswer WebhookServer::HandlePost(const std::string& platform, const std::str
     if (e.kind == EventKind::kUnsupported)
       m.message.unsupported = e.detail.empty() ? "unsupported" : e.detail;
     m.account_ref = e.account_ref;
-    m.correlation_id = platform.substr(0, 2) + "-" + std::to_string(next_correlation_++);
+    m.correlation_id =
+        platform.substr(0, 2) + "-" + run_id_ + "-" + std::to_string(next_correlation_++);
     m.received_at = std::chrono::steady_clock::now();
     batch.push_back(std::move(m));
   }

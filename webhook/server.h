@@ -79,6 +79,9 @@ class WebhookServer {
   int port_ = 0;
   std::mutex unknown_mu_;
   std::set<std::string> unknown_logged_;  // unknown accounts are logged once each
+  // Correlation ids are "<platform>-<run>-<n>": the run part keeps them unique across
+  // restarts, so one id finds one message in a week of logs.
+  std::string run_id_;
   std::atomic<uint64_t> next_correlation_{1};
 };
 

@@ -70,7 +70,7 @@ void StoredOutbox::SendOne(const OutboxRecord& r) {
   if (m.platform != "x" && now - r.inbound_at > options_.window) {
     store_.MarkDead(r.id, "outside the 24-hour window; not sent");
     metrics_.Add("wache_replies_dead_total", {{"platform", m.platform}, {"reason", "window"}});
-    spdlog::warn("correlation={} reply {} not sent: outside the 24-hour window", r.correlation_id,
+    spdlog::warn("correlation={} reply={} not sent: outside the 24-hour window", r.correlation_id,
                  r.id);
     return;
   }
@@ -89,7 +89,7 @@ void StoredOutbox::SendOne(const OutboxRecord& r) {
         store_.MarkDead(r.id, reason);
         metrics_.Add("wache_replies_dead_total",
                      {{"platform", m.platform}, {"reason", "attempts"}});
-        spdlog::error("correlation={} reply {} dead-lettered: {}", r.correlation_id, r.id, reason);
+        spdlog::error("correlation={} reply={} dead-lettered: {}", r.correlation_id, r.id, reason);
         return;
       } else {
         auto delay = Backoff(r.attempts);
@@ -102,7 +102,7 @@ void StoredOutbox::SendOne(const OutboxRecord& r) {
       std::string reason = result.reason + " (" + result.error_code + ")";
       store_.MarkDead(r.id, reason);
       metrics_.Add("wache_replies_dead_total", {{"platform", m.platform}, {"reason", "permanent"}});
-      spdlog::error("correlation={} reply {} dead-lettered: {}", r.correlation_id, r.id, reason);
+      spdlog::error("correlation={} reply={} dead-lettered: {}", r.correlation_id, r.id, reason);
       return;
     }
   }
