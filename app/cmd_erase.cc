@@ -7,6 +7,7 @@
 #include "app/loading.h"
 #include "store/sqlite_delivery_store.h"
 #include "store/sqlite_state_store.h"
+#include "webhook/retention.h"
 
 namespace wache::app {
 
@@ -27,15 +28,14 @@ int RunErase(const CommonOptions& opts, const std::string& account_id, const std
   }
   if (older_than_days > 0) {
     auto cutoff = bot::SystemClock().Now() - std::chrono::hours(24 * older_than_days);
-    auto n = delivery.value()->AnonymiseBefore(cutoff);
-    auto m = state.value()->EraseIdleBefore(cutoff);
-    if (!n.ok() || !m.ok()) {
-      std::cerr << "wache erase: " << (n.ok() ? m.status().message() : n.status().message())
-                << "\n";
+    auto r = webhook::ApplyRetention(*delivery.value(), *state.value(), cutoff);
+    if (!r.ok()) {
+      std::cerr << "wache erase: " << r.status().message() << "\n";
       return 1;
     }
-    std::cout << "retention: anonymised " << n.value() << " stored messages and replies, erased "
-              << m.value() << " conversations older than " << older_than_days << " days\n";
+    std::cout << "retention: anonymised " << r.value().anonymised
+              << " stored messages and replies, erased " << r.value().erased
+              << " conversations older than " << older_than_days << " days\n";
     return 0;
   }
   const bot::Account* account = config.FindAccount(account_id);

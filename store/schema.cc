@@ -39,6 +39,12 @@ const char* const kMigrations[] = {
     "CREATE INDEX outbox_due ON outbox(status, emergency, next_attempt_at);"
     "CREATE INDEX outbox_conversation ON outbox(conversation, id);"
     "CREATE INDEX outbox_platform_message ON outbox(platform_message_id);",
+
+    // 3: the webhook-to-send latency (wall clock, ms) and the sent-reply counts behind the
+    // X DM budget and per-recipient pacing.
+    "ALTER TABLE outbox ADD COLUMN received_ms INTEGER NOT NULL DEFAULT 0;"
+    "CREATE INDEX outbox_sent_by_account ON outbox(platform, account, sent_at)"
+    "  WHERE sent_at IS NOT NULL;",
 };
 
 void Migrate(SQLite::Database& db) {

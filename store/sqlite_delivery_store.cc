@@ -74,9 +74,29 @@ Result<std::unique_ptr<SqliteDeliveryStore>> SqliteDeliveryStore::Open(const std
 
 Result<std::vector<bool>> SqliteDeliveryStore::InsertInbound(
     std::vector<webhook::AcceptedMessage>& batch, bot::TimePoint now) {
+  PendingInsert mine{&batch, now};
+  std::unique_lock lock(group_mu_);
+  waiting_.push_back(&mine);
+  // Wait until a leader has committed this batch, or become the leader: take every batch
+  // waiting now (including this one) and commit them together.
+  group_cv_.wait(lock, [&] { return mine.done || !committing_; });
+  if (mine.done) return std::move(mine.result);
+  committing_ = true;
+  std::vector<PendingInsert*> group;
+  group.swap(waiting_);
+  lock.unlock();
+  CommitGroup(group);
+  lock.lock();
+  committing_ = false;
+  for (PendingInsert* p : group) p->done = true;
+  lock.unlock();
+  group_cv_.notify_all();
+  return std::move(mine.result);
+}
+
+void SqliteDeliveryStore::CommitGroup(std::vector<PendingInsert*>& group) {
   std::lock_guard lock(mu_);
-  return Guard("inbox insert", [&]() -> Result<std::vector<bool>> {
-    std::vector<bool> is_new;
+  Result<bool> committed = Guard("inbox insert", [&]() -> Result<bool> {
     db_->exec("PRAGMA synchronous = FULL");
     struct Restore {
       SQLite::Database& db;
@@ -93,30 +113,43 @@ Result<std::vector<bool>> SqliteDeliveryStore::InsertInbound(
                         "text, button_payload, unsupported, sent_at, correlation_id, received_at) "
                         "VALUES (?,?,?,?,?,?,?,?,?,?,?) "
                         "ON CONFLICT (platform, account, message_id) DO NOTHING");
-    for (auto& m : batch) {
-      q.reset();
-      q.bind(1, m.message.platform);
-      q.bind(2, m.message.account);
-      q.bind(3, m.message.message_id);
-      q.bind(4, m.account_ref);
-      q.bind(5, m.message.sender);
-      q.bind(6, m.message.text);
-      q.bind(7, m.message.button_payload);
-      q.bind(8, m.message.unsupported);
-      if (m.message.time) {
-        q.bind(9, Seconds(*m.message.time));
-      } else {
-        q.bind(9);
+    for (PendingInsert* p : group) {
+      std::vector<bool> is_new;
+      for (auto& m : *p->batch) {
+        q.reset();
+        q.bind(1, m.message.platform);
+        q.bind(2, m.message.account);
+        q.bind(3, m.message.message_id);
+        q.bind(4, m.account_ref);
+        q.bind(5, m.message.sender);
+        q.bind(6, m.message.text);
+        q.bind(7, m.message.button_payload);
+        q.bind(8, m.message.unsupported);
+        if (m.message.time) {
+          q.bind(9, Seconds(*m.message.time));
+        } else {
+          q.bind(9);
+        }
+        q.bind(10, m.correlation_id);
+        q.bind(11, Seconds(p->now));
+        // A copy of the same message earlier in this group (a concurrent duplicate) makes
+        // this insert change nothing: a duplicate, as if it came later.
+        bool inserted = q.exec() == 1;
+        m.inbox_id = inserted ? db_->getLastInsertRowid() : 0;
+        is_new.push_back(inserted);
       }
-      q.bind(10, m.correlation_id);
-      q.bind(11, Seconds(now));
-      bool inserted = q.exec() == 1;
-      if (inserted) m.inbox_id = db_->getLastInsertRowid();
-      is_new.push_back(inserted);
+      p->result = std::move(is_new);
     }
     tx.commit();
-    return is_new;
+    return true;
   });
+  if (!committed.ok()) {
+    // Nothing of the group is stored: every webhook in it gets the error (503, redelivered).
+    for (PendingInsert* p : group) {
+      p->result = committed.status();
+      for (auto& m : *p->batch) m.inbox_id = 0;
+    }
+  }
 }
 
 Result<std::vector<webhook::InboxRecord>> SqliteDeliveryStore::PendingInbound() {
@@ -125,8 +158,8 @@ Result<std::vector<webhook::InboxRecord>> SqliteDeliveryStore::PendingInbound() 
     std::vector<webhook::InboxRecord> out;
     SQLite::Statement q(*db_,
                         "SELECT id, platform, account, message_id, account_ref, sender, text, "
-                        "button_payload, unsupported, sent_at, correlation_id FROM inbox "
-                        "WHERE handled_at IS NULL ORDER BY id");
+                        "button_payload, unsupported, sent_at, correlation_id, received_at "
+                        "FROM inbox WHERE handled_at IS NULL ORDER BY id");
     while (q.executeStep()) {
       webhook::InboxRecord r;
       r.id = q.getColumn(0).getInt64();
@@ -143,6 +176,7 @@ Result<std::vector<webhook::InboxRecord>> SqliteDeliveryStore::PendingInbound() 
       if (!q.getColumn(9).isNull()) m.message.time = FromSeconds(q.getColumn(9).getInt64());
       m.correlation_id = q.getColumn(10).getString();
       m.received_at = std::chrono::steady_clock::now();
+      m.received_ms = q.getColumn(11).getInt64() * 1000;
       out.push_back(std::move(r));
     }
     return out;
@@ -165,8 +199,8 @@ Status SqliteDeliveryStore::CompleteInbound(const webhook::AcceptedMessage& mess
     SQLite::Statement add(*db_,
                           "INSERT INTO outbox (inbox_id, conversation, platform, account, "
                           "account_ref, recipient, reply, menu_label, emergency, correlation_id, "
-                          "inbound_at, created_at, status, attempts, next_attempt_at) "
-                          "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,'pending',0,?)");
+                          "inbound_at, created_at, status, attempts, next_attempt_at, received_ms) "
+                          "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,'pending',0,?,?)");
     const int64_t inbound = Seconds(message.message.time.value_or(now));
     for (const auto& r : replies) {
       add.reset();
@@ -183,6 +217,7 @@ Status SqliteDeliveryStore::CompleteInbound(const webhook::AcceptedMessage& mess
       add.bind(11, inbound);
       add.bind(12, Seconds(now));
       add.bind(13, Seconds(now));
+      add.bind(14, message.received_ms);
       add.exec();
     }
     tx.commit();
@@ -197,14 +232,16 @@ Result<std::vector<webhook::OutboxRecord>> SqliteDeliveryStore::ClaimDue(bot::Ti
     std::vector<webhook::OutboxRecord> out;
     SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
     // The oldest unsent reply of each conversation only: replies arrive in order even when
-    // an earlier one is waiting for a retry. Emergencies first.
+    // an earlier one is waiting for a retry. Emergencies first, and an emergency reply waits
+    // only for earlier emergency replies, never behind an ordinary reply that is held.
     SQLite::Statement q(*db_,
                         "SELECT o.id, o.inbox_id, o.platform, o.account, o.account_ref, "
                         "o.recipient, o.reply, o.menu_label, o.emergency, o.correlation_id, "
-                        "o.attempts, o.inbound_at FROM outbox o "
+                        "o.attempts, o.inbound_at, o.received_ms FROM outbox o "
                         "WHERE o.status = 'pending' AND o.next_attempt_at <= ? "
                         "AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.conversation = "
-                        "o.conversation AND p.id < o.id AND p.status IN ('pending','inflight')) "
+                        "o.conversation AND p.id < o.id AND p.status IN ('pending','inflight') "
+                        "AND p.emergency >= o.emergency) "
                         "ORDER BY o.emergency DESC, o.id LIMIT ?");
     q.bind(1, Seconds(now));
     q.bind(2, limit);
@@ -222,6 +259,7 @@ Result<std::vector<webhook::OutboxRecord>> SqliteDeliveryStore::ClaimDue(bot::Ti
       r.correlation_id = q.getColumn(9).getString();
       r.attempts = q.getColumn(10).getInt();
       r.inbound_at = FromSeconds(q.getColumn(11).getInt64());
+      r.received_ms = q.getColumn(12).getInt64();
       out.push_back(std::move(r));
     }
     SQLite::Statement claim(*db_,
@@ -276,6 +314,47 @@ Status SqliteDeliveryStore::MarkDead(int64_t id, const std::string& reason) {
     q.bind(2, id);
     q.exec();
     return Status::Ok();
+  });
+}
+
+Status SqliteDeliveryStore::Defer(int64_t id, bot::TimePoint until, const std::string& reason) {
+  std::lock_guard lock(mu_);
+  return Guard("outbox defer", [&]() -> Status {
+    SQLite::Statement q(
+        *db_,
+        "UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ?, "
+        "attempts = max(attempts - 1, 0) WHERE id = ? AND status = 'inflight'");
+    q.bind(1, Seconds(until));
+    q.bind(2, reason);
+    q.bind(3, id);
+    q.exec();
+    return Status::Ok();
+  });
+}
+
+Result<long> SqliteDeliveryStore::CountSent(const std::string& platform, const std::string& account,
+                                            const std::string& recipient, bot::TimePoint since) {
+  std::lock_guard lock(mu_);
+  return Guard("outbox count", [&]() -> Result<long> {
+    // Served by outbox_sent_by_account (platform, account, sent_at), or by the
+    // conversation index when a recipient is given.
+    std::string sql = "SELECT COUNT(*) FROM outbox WHERE platform = ? AND sent_at >= ?";
+    if (!account.empty()) sql += " AND account = ?";
+    if (!recipient.empty()) sql += " AND conversation = ?";
+    SQLite::Statement q(*db_, sql);
+    int i = 1;
+    q.bind(i++, platform);
+    q.bind(i++, Seconds(since));
+    if (!account.empty()) q.bind(i++, account);
+    if (!recipient.empty()) {
+      webhook::OutboundMessage m;
+      m.platform = platform;
+      m.account_id = account;
+      m.recipient = recipient;
+      q.bind(i++, ConversationOf(m));
+    }
+    q.executeStep();
+    return static_cast<long>(q.getColumn(0).getInt64());
   });
 }
 

@@ -1,10 +1,12 @@
 // SQLite implementation of webhook::DeliveryStore (inbox and outbox) in the same file as
 // the conversation state. WAL; inbox commits are synchronous=FULL (they survive a killed
-// process and a power cut, because a 200 is only sent after them). One connection behind a mutex;
+// process and a power cut, because a 200 is only sent after them), and concurrent webhooks
+// share one commit (group commit). One connection behind a mutex;
 // every state change is a single statement or transaction, so a second process on a shared database
 // would see consistent claims.
 #pragma once
 
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -32,6 +34,9 @@ class SqliteDeliveryStore final : public webhook::DeliveryStore {
   Status MarkSent(int64_t id, const std::string& platform_message_id, bot::TimePoint now) override;
   Status MarkRetry(int64_t id, bot::TimePoint next_attempt, const std::string& error) override;
   Status MarkDead(int64_t id, const std::string& reason) override;
+  Status Defer(int64_t id, bot::TimePoint until, const std::string& reason) override;
+  Result<long> CountSent(const std::string& platform, const std::string& account,
+                         const std::string& recipient, bot::TimePoint since) override;
   Result<int> RequeueInflight() override;
   Status RecordPlatformStatus(const std::string& platform, const std::string& platform_message_id,
                               const std::string& status, const std::string& error_code) override;
@@ -44,8 +49,23 @@ class SqliteDeliveryStore final : public webhook::DeliveryStore {
 
  private:
   explicit SqliteDeliveryStore(std::unique_ptr<SQLite::Database> db);
-  std::mutex mu_;
+  // One webhook's batch waiting for the group commit.
+  struct PendingInsert {
+    std::vector<webhook::AcceptedMessage>* batch;
+    bot::TimePoint now;
+    Result<std::vector<bool>> result = Status::Error("not committed");
+    bool done = false;
+  };
+  void CommitGroup(std::vector<PendingInsert*>& group);
+
+  std::mutex mu_;  // the connection
   std::unique_ptr<SQLite::Database> db_;
+  // Group commit: webhooks arriving while a commit is running wait and share the next one,
+  // so N concurrent webhooks cost one fsync, not N.
+  std::mutex group_mu_;
+  std::condition_variable group_cv_;
+  std::vector<PendingInsert*> waiting_;
+  bool committing_ = false;
 };
 
 }  // namespace wache::store

@@ -25,7 +25,8 @@ struct AcceptedMessage {
   std::string account_ref;      // the account's platform id (phone_number_id, Page id...)
   std::string correlation_id;   // follows the message through the logs
   std::chrono::steady_clock::time_point received_at{};
-  int64_t inbox_id = 0;  // set by the durable inbox
+  int64_t received_ms = 0;  // the same moment on the wall clock, Unix ms (survives restarts)
+  int64_t inbox_id = 0;     // set by the durable inbox
 };
 
 class Inbox {

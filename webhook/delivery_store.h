@@ -28,6 +28,7 @@ struct OutboxRecord {
   std::string correlation_id;
   int attempts = 0;
   bot::TimePoint inbound_at{};  // when the person wrote: the platforms' 24-hour window
+  int64_t received_ms = 0;      // when the gateway took the message (Unix ms), for latency
 };
 
 struct OutboxCounts {
@@ -60,6 +61,14 @@ class DeliveryStore {
                           bot::TimePoint now) = 0;
   virtual Status MarkRetry(int64_t id, bot::TimePoint next_attempt, const std::string& error) = 0;
   virtual Status MarkDead(int64_t id, const std::string& reason) = 0;
+  // A claimed reply the send policy holds back (budget, pacing): pending again from
+  // `until`, and the claim does not count as an attempt.
+  virtual Status Defer(int64_t id, bot::TimePoint until, const std::string& reason) = 0;
+  // Replies sent since `since` on `platform`, by `account` ("" = every account), to
+  // `recipient` ("" = anyone). Counted in the store, so the budget holds across restarts
+  // and across gateways sharing one database.
+  virtual Result<long> CountSent(const std::string& platform, const std::string& account,
+                                 const std::string& recipient, bot::TimePoint since) = 0;
   // After a restart: replies that were in flight go back to pending (they may have reached
   // the platform; the gateway cannot know, and a lost reply is worse than a repeated one).
   virtual Result<int> RequeueInflight() = 0;

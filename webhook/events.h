@@ -62,6 +62,11 @@ struct OutboundMessage {
   std::string menu_label;   // label of the button that opens a WhatsApp list, in the
                             // reply's language (template common.menu_button)
   bool emergency = false;   // emergency replies jump queues (delivery issue)
+  // WhatsApp outside the 24-hour window: send this approved template instead of the reply
+  // (platforms.md 1.7). Empty name: a normal reply.
+  struct Template {
+    std::string name, language;
+  } window_template;
 };
 
 // One HTTP call to a platform's send API, as an adapter renders it. The sender adds the
@@ -85,6 +90,9 @@ struct SendResult {
   std::string error_code;           // the platform's code ("131047", "10/2018278", "429"...)
   std::string reason;               // short text for operators (no personal data)
   std::optional<std::chrono::seconds> retry_after;  // when the platform said so
+  // The platform said this account's budget is used up (X: x-rate-limit-remaining 0 on a
+  // successful send): send nothing more for the account for this long.
+  std::optional<std::chrono::seconds> budget_resets_in;
 };
 
 const char* OutcomeName(SendResult::Outcome outcome);

@@ -72,6 +72,11 @@ Result<std::unique_ptr<Gateway>> Gateway::Start(const bot::GatewayConfig& config
     if (t.console()) g->console_accounts_.push_back(a.id);
     g->sender_->AddAccount(a.id, std::move(t));
   }
+  for (const auto& name : platforms) {
+    auto pc = webhook.platforms.find(name);
+    options.outbox.policies[name] =
+        pc == webhook.platforms.end() ? DefaultPolicy(name) : pc->second.policy;
+  }
   g->outbox_ =
       std::make_unique<StoredOutbox>(delivery, *g->sender_, clock, g->metrics_, options.outbox);
 
@@ -117,6 +122,11 @@ Result<std::unique_ptr<Gateway>> Gateway::Start(const bot::GatewayConfig& config
     return out;
   });
   if (Status s = g->server_->Start(); !s.ok()) return s;
+  if (webhook.server.retention_days > 0) {
+    g->retention_ = std::make_unique<RetentionJob>(
+        delivery, store, clock, webhook.server.retention_days, options.retention_period);
+    g->retention_->Start();
+  }
   return g;
 }
 
@@ -128,6 +138,7 @@ void Gateway::Stop(std::chrono::milliseconds grace) {
   if (server_) server_->Stop();  // no new webhooks; running handlers finish first
   if (dispatcher_) dispatcher_->Stop(grace);
   if (outbox_) outbox_->Stop();  // unsent replies stay stored for the next run
+  if (retention_) retention_->Stop();
 }
 
 bool Gateway::WaitIdle(std::chrono::milliseconds timeout) {

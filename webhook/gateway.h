@@ -1,7 +1,7 @@
 // Gateway: `wache serve` assembled from its parts: one adapter per platform in use, the
-// webhook server, the dispatcher (in-memory inbox) with its workers, and the reply sender
-// with the direct outbox. Used by app/cmd_serve.cc and by the end-to-end tests, so the
-// tests run exactly what operators run.
+// webhook server, the dispatcher (durable inbox) with its workers, the stored outbox with
+// its senders and send policy, and the hourly retention job. Used by app/cmd_serve.cc and by the
+// end-to-end tests, so the tests run exactly what operators run.
 #pragma once
 
 #include <memory>
@@ -17,6 +17,7 @@
 #include "webhook/http_client.h"
 #include "webhook/metrics.h"
 #include "webhook/reply_sender.h"
+#include "webhook/retention.h"
 #include "webhook/server.h"
 #include "webhook/stored_outbox.h"
 #include "webhook/webhook_config.h"
@@ -26,7 +27,8 @@ namespace wache::webhook {
 struct GatewayOptions {
   int port = -1;                    // -1: the config's server.port; 0: any free port
   std::ostream* console = nullptr;  // console sink for accounts without credentials
-  OutboxOptions outbox;
+  OutboxOptions outbox;             // its `policies` come from the config (platforms.*)
+  std::chrono::milliseconds retention_period = std::chrono::hours(1);
 };
 
 class Gateway {
@@ -63,6 +65,7 @@ class Gateway {
   std::unique_ptr<StoredOutbox> outbox_;
   std::unique_ptr<Dispatcher> dispatcher_;
   std::unique_ptr<WebhookServer> server_;
+  std::unique_ptr<RetentionJob> retention_;
   std::vector<std::string> console_accounts_;
   bool stopped_ = false;
 };

@@ -1,5 +1,8 @@
 #include "webhook/metrics.h"
 
+#include <algorithm>
+#include <cstdio>
+
 namespace wache::webhook {
 
 std::string Metrics::Key(const std::map<std::string, std::string>& labels) {
@@ -40,6 +43,48 @@ long Metrics::Total(const std::string& name) const {
   return sum;
 }
 
+const std::vector<double>& Metrics::LatencyBuckets() {
+  static const std::vector<double> buckets = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+                                              0.5,   1,      2.5,   5,    10,    30,   60,  300};
+  return buckets;
+}
+
+void Metrics::Observe(const std::string& name, const std::map<std::string, std::string>& labels,
+                      double seconds, const std::vector<double>& buckets) {
+  std::lock_guard lock(mu_);
+  Histogram& h = histograms_[name][Key(labels)];
+  if (h.bounds.empty()) {
+    h.bounds = buckets;
+    h.counts.assign(buckets.size() + 1, 0);
+  }
+  size_t i = std::lower_bound(h.bounds.begin(), h.bounds.end(), seconds) - h.bounds.begin();
+  ++h.counts[i];
+  h.sum += seconds;
+  ++h.total;
+}
+
+long Metrics::CountAtMost(const std::string& name, const std::map<std::string, std::string>& labels,
+                          double le) const {
+  std::lock_guard lock(mu_);
+  auto it = histograms_.find(name);
+  if (it == histograms_.end()) return 0;
+  auto jt = it->second.find(Key(labels));
+  if (jt == it->second.end()) return 0;
+  long n = 0;
+  for (size_t i = 0; i < jt->second.bounds.size() && jt->second.bounds[i] <= le; ++i) {
+    n += jt->second.counts[i];
+  }
+  return n;
+}
+
+namespace {
+std::string FormatBound(double b) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", b);
+  return buf;
+}
+}  // namespace
+
 std::string Metrics::RenderPrometheus() const {
   std::lock_guard lock(mu_);
   std::string out;
@@ -47,6 +92,22 @@ std::string Metrics::RenderPrometheus() const {
     out += "# TYPE " + name + " counter\n";
     for (const auto& [labels, n] : series) {
       out += name + (labels.empty() ? "" : "{" + labels + "}") + " " + std::to_string(n) + "\n";
+    }
+  }
+  for (const auto& [name, series] : histograms_) {
+    out += "# TYPE " + name + " histogram\n";
+    for (const auto& [labels, h] : series) {
+      const std::string sep = labels.empty() ? "" : labels + ",";
+      long cumulative = 0;
+      for (size_t i = 0; i < h.bounds.size(); ++i) {
+        cumulative += h.counts[i];
+        out += name + "_bucket{" + sep + "le=\"" + FormatBound(h.bounds[i]) + "\"} " +
+               std::to_string(cumulative) + "\n";
+      }
+      out += name + "_bucket{" + sep + "le=\"+Inf\"} " + std::to_string(h.total) + "\n";
+      const std::string braces = labels.empty() ? "" : "{" + labels + "}";
+      out += name + "_sum" + braces + " " + std::to_string(h.sum) + "\n";
+      out += name + "_count" + braces + " " + std::to_string(h.total) + "\n";
     }
   }
   return out;

@@ -6,6 +6,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <vector>
 
 namespace wache::webhook {
 
@@ -17,13 +18,32 @@ class Metrics {
   long Get(const std::string& name, const std::map<std::string, std::string>& labels) const;
   // Sum over all label values of `name`.
   long Total(const std::string& name) const;
-  // Prometheus text exposition format, counters with `# TYPE` lines.
+  // Records one observation (in seconds) in the histogram `name{labels}`, whose buckets
+  // are fixed at its first observation. Thread-safe.
+  void Observe(const std::string& name, const std::map<std::string, std::string>& labels,
+               double seconds, const std::vector<double>& buckets = LatencyBuckets());
+  // How many observations of `name{labels}` were at most `le` seconds (tests, operators);
+  // `le` must be one of the bucket bounds.
+  long CountAtMost(const std::string& name, const std::map<std::string, std::string>& labels,
+                   double le) const;
+  // Prometheus text exposition format, counters and histograms with `# TYPE` lines.
   std::string RenderPrometheus() const;
 
+  // 1 ms to 5 min: a reply normally leaves within milliseconds; retries and platform
+  // outages push it to minutes.
+  static const std::vector<double>& LatencyBuckets();
+
  private:
+  struct Histogram {
+    std::vector<double> bounds;
+    std::vector<long> counts;  // per bound, not cumulative; one more for +Inf
+    double sum = 0;
+    long total = 0;
+  };
   static std::string Key(const std::map<std::string, std::string>& labels);
   mutable std::mutex mu_;
   std::map<std::string, std::map<std::string, long>> counters_;  // name -> rendered labels -> n
+  std::map<std::string, std::map<std::string, Histogram>> histograms_;
 };
 
 }  // namespace wache::webhook

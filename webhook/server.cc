@@ -104,6 +104,9 @@ HttpAnswer WebhookServer::HandlePost(const std::string& platform, const std::str
     m.correlation_id =
         platform.substr(0, 2) + "-" + run_id_ + "-" + std::to_string(next_correlation_++);
     m.received_at = std::chrono::steady_clock::now();
+    m.received_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::system_clock::now().time_since_epoch())
+                        .count();
     batch.push_back(std::move(m));
   }
   if (!statuses.empty()) inbox_.AcceptStatuses(statuses);

@@ -2,11 +2,18 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 namespace wache::webhook {
 
 StoredOutbox::StoredOutbox(DeliveryStore& store, ReplySender& sender, const bot::Clock& clock,
                            Metrics& metrics, OutboxOptions options)
-    : store_(store), sender_(sender), clock_(clock), metrics_(metrics), options_(options) {}
+    : store_(store),
+      sender_(sender),
+      clock_(clock),
+      metrics_(metrics),
+      options_(options),
+      policy_(store, options.policies) {}
 
 StoredOutbox::~StoredOutbox() { Stop(); }
 
@@ -65,22 +72,68 @@ void StoredOutbox::SendOne(const OutboxRecord& r) {
   const bot::TimePoint now = clock_.Now();
   const OutboundMessage& m = r.message;
   // Meta's platforms refuse free-form messages 24 hours after the person's last message
-  // (platforms.md 1.9, 2.8); no template is configured for automatic replies, so the reply
-  // is not sent, and the reason is recorded for operators.
+  // (platforms.md 1.9, 2.8).
   if (m.platform != "x" && now - r.inbound_at > options_.window) {
-    store_.MarkDead(r.id, "outside the 24-hour window; not sent");
-    metrics_.Add("wache_replies_dead_total", {{"platform", m.platform}, {"reason", "window"}});
-    spdlog::warn("correlation={} reply={} not sent: outside the 24-hour window", r.correlation_id,
-                 r.id);
+    SendOutsideWindow(r, now);
     return;
   }
-  SendResult result = sender_.Send(m, r.correlation_id);
+  if (auto hold = policy_.Check(r, now)) {
+    store_.Defer(r.id, hold->until, hold->reason);
+    metrics_.Add("wache_replies_held_total", {{"platform", m.platform}});
+    spdlog::debug("correlation={} reply={} held until later: {}", r.correlation_id, r.id,
+                  hold->reason);
+    return;
+  }
+  Record(r, m, sender_.Send(m, r.correlation_id), now);
+}
+
+void StoredOutbox::SendOutsideWindow(const OutboxRecord& r, bot::TimePoint now) {
+  const OutboundMessage& m = r.message;
+  const WindowTemplate& t = policy_.For(m.platform).window_template;
+  bool first_of_message;
+  {
+    std::lock_guard lock(mu_);
+    first_of_message = !t.name.empty() && templated_.insert(r.inbox_id).second;
+  }
+  if (!first_of_message) {
+    std::string reason = t.name.empty() ? "outside the 24-hour window; not sent (no template "
+                                          "configured)"
+                                        : "outside the 24-hour window; the template went instead";
+    store_.MarkDead(r.id, reason);
+    metrics_.Add("wache_replies_dead_total", {{"platform", m.platform}, {"reason", "window"}});
+    spdlog::warn("correlation={} reply={} not sent: {}", r.correlation_id, r.id, reason);
+    return;
+  }
+  OutboundMessage as_template = m;
+  as_template.window_template.name = t.name;
+  const std::string& wanted = m.reply.language;
+  bool approved = std::find(t.languages.begin(), t.languages.end(), wanted) != t.languages.end();
+  as_template.window_template.language =
+      approved ? wanted : (t.languages.empty() ? "de" : t.languages.front());
+  metrics_.Add("wache_window_templates_total", {{"platform", m.platform}});
+  spdlog::info("correlation={} reply={} outside the 24-hour window: sending template {}",
+               r.correlation_id, r.id, t.name);
+  Record(r, as_template, sender_.Send(as_template, r.correlation_id), now);
+}
+
+void StoredOutbox::Record(const OutboxRecord& r, const OutboundMessage& m, const SendResult& result,
+                          bot::TimePoint now) {
+  policy_.Observe(r, result, now);
   switch (result.outcome) {
     case SendResult::Outcome::kSent:
       store_.MarkSent(r.id, result.platform_message_id, now);
       metrics_.Add("wache_replies_sent_total", {{"platform", m.platform}});
       if (m.emergency)
         metrics_.Add("wache_emergency_replies_sent_total", {{"platform", m.platform}});
+      if (r.received_ms > 0) {
+        // Wall clock, not the engine's clock: this is a measurement, and it spans restarts.
+        const int64_t sent_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                    std::chrono::system_clock::now().time_since_epoch())
+                                    .count();
+        metrics_.Observe("wache_webhook_to_send_seconds",
+                         {{"platform", m.platform}, {"emergency", m.emergency ? "yes" : "no"}},
+                         std::max<int64_t>(0, sent_ms - r.received_ms) / 1000.0);
+      }
       return;
     case SendResult::Outcome::kRetry:
       if (r.attempts >= options_.max_attempts) {

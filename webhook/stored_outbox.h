@@ -6,14 +6,19 @@
 //                `max_attempts`, then dead-lettered;
 //   permanent  → dead-lettered at once with the platform's code and reason.
 // Replies of one conversation go out in order; emergency replies are claimed first. A
-// reply older than the platform's 24-hour window is not sent free-form (dead, with reason).
+// reply older than the platform's 24-hour window is not sent free-form: WhatsApp sends the
+// configured template once in its place, otherwise it is dead-lettered with the reason.
+// Before each send the SendPolicy may hold a reply back (pacing, budgets) without using
+// up an attempt.
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <random>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -22,15 +27,17 @@
 #include "webhook/delivery_store.h"
 #include "webhook/metrics.h"
 #include "webhook/reply_sender.h"
+#include "webhook/send_policy.h"
 
 namespace wache::webhook {
 
 struct OutboxOptions {
-  int senders = 2;                      // threads sending replies
-  std::chrono::seconds retry_base{2};   // first retry after about this long
-  std::chrono::seconds retry_max{300};  // backoff cap
-  int max_attempts = 10;                // then the reply is dead-lettered
-  std::chrono::hours window{24};        // free-form reply window (Meta)
+  int senders = 2;                                 // threads sending replies
+  std::chrono::seconds retry_base{2};              // first retry after about this long
+  std::chrono::seconds retry_max{300};             // backoff cap
+  int max_attempts = 10;                           // then the reply is dead-lettered
+  std::chrono::hours window{24};                   // free-form reply window (Meta)
+  std::map<std::string, PlatformPolicy> policies;  // by platform; missing = no limits
 };
 
 class StoredOutbox final : public Outbox {
@@ -54,6 +61,10 @@ class StoredOutbox final : public Outbox {
  private:
   void SendLoop();
   void SendOne(const OutboxRecord& r);
+  // Outside the 24-hour window: the template in place of the reply, or a dead letter.
+  void SendOutsideWindow(const OutboxRecord& r, bot::TimePoint now);
+  void Record(const OutboxRecord& r, const OutboundMessage& sent, const SendResult& result,
+              bot::TimePoint now);
   std::chrono::seconds Backoff(int attempts);
 
   DeliveryStore& store_;
@@ -61,7 +72,11 @@ class StoredOutbox final : public Outbox {
   const bot::Clock& clock_;
   Metrics& metrics_;
   OutboxOptions options_;
+  SendPolicy policy_;
   std::mutex mu_;
+  // Messages whose window template went out in this run: their further replies are not
+  // sent. (After a restart a second template is possible; it is harmless.)
+  std::set<int64_t> templated_;
   std::condition_variable cv_;
   bool stopping_ = false;
   uint64_t wakeups_ = 0;

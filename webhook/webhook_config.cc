@@ -41,10 +41,12 @@ void ReadServer(bot::YamlReader& r, const YAML::Node& node, ServerConfig& s) {
   if (!node.IsMap()) {
     r.diags().Error(r.At(node),
                     "server: is a map (host, port, max_body_kb, workers, "
-                    "send_timeout_seconds)");
+                    "send_timeout_seconds, retention_days)");
     return;
   }
-  r.CheckKeys(node, {"host", "port", "max_body_kb", "workers", "send_timeout_seconds"}, "'server'");
+  r.CheckKeys(node,
+              {"host", "port", "max_body_kb", "workers", "send_timeout_seconds", "retention_days"},
+              "'server'");
   if (node["host"]) s.host = r.String(node["host"], "a host name or address").value_or(s.host);
   auto read_int = [&](const char* key, int lo, int hi, int& out) {
     if (!node[key]) return;
@@ -63,6 +65,96 @@ void ReadServer(bot::YamlReader& r, const YAML::Node& node, ServerConfig& s) {
   s.max_body_bytes = static_cast<size_t>(kb) * 1024;
   read_int("workers", 1, 64, s.workers);
   read_int("send_timeout_seconds", 1, 120, s.send_timeout_seconds);
+  read_int("retention_days", 0, 3650, s.retention_days);
+}
+
+// `{ messages: 15, minutes: 15 }` (also seconds: / hours:), for pacing and budgets.
+std::optional<std::pair<int, std::chrono::seconds>> ReadRate(bot::YamlReader& r,
+                                                             const YAML::Node& node,
+                                                             const std::string& what,
+                                                             std::vector<std::string> extra_keys) {
+  const std::string form = what + " is a map like { messages: 15, minutes: 15 }";
+  if (!node.IsMap()) {
+    r.diags().Error(r.At(node), form);
+    return std::nullopt;
+  }
+  std::vector<std::string> keys = {"messages", "seconds", "minutes", "hours"};
+  keys.insert(keys.end(), extra_keys.begin(), extra_keys.end());
+  r.CheckKeys(node, keys, what);
+  std::optional<int> messages;
+  if (node["messages"]) messages = r.Int(node["messages"], "a number");
+  long long secs = 0;
+  int units = 0;
+  for (auto [key, factor] : {std::pair{"seconds", 1}, {"minutes", 60}, {"hours", 3600}}) {
+    if (!node[key]) continue;
+    ++units;
+    if (auto v = r.Int(node[key], "a number")) secs = static_cast<long long>(*v) * factor;
+  }
+  if (!messages || *messages < 1 || units != 1 || secs < 1) {
+    r.diags().Error(r.At(node), form +
+                                    " (messages at least 1, and one of seconds, minutes, "
+                                    "hours)");
+    return std::nullopt;
+  }
+  return std::pair{*messages, std::chrono::seconds(secs)};
+}
+
+void ReadPolicy(bot::YamlReader& r, const std::string& name, const YAML::Node& node,
+                PlatformPolicy& p) {
+  const std::string prefix = "platforms." + name + ".";
+  if (const YAML::Node& pacing = node["pacing"]) {
+    if (pacing.IsScalar() && pacing.Scalar() == "off") {
+      p.pacing = {};
+    } else if (auto rate = ReadRate(r, pacing, prefix + "pacing", {})) {
+      p.pacing = {rate->first, rate->second};
+    }
+  }
+  if (const YAML::Node& budgets = node["dm_budget"]) {
+    p.budgets.clear();
+    if (budgets.IsScalar() && budgets.Scalar() == "off") return;
+    if (!budgets.IsSequence()) {
+      r.diags().Error(r.At(budgets), prefix +
+                                         "dm_budget is a list like [{ messages: 15, minutes: 15 "
+                                         "}, { messages: 1440, hours: 24, scope: app }]");
+    } else {
+      for (const auto& b : budgets) {
+        auto rate = ReadRate(r, b, prefix + "dm_budget[]", {"scope"});
+        if (!rate) continue;
+        BudgetRule rule{rate->first, rate->second, false};
+        if (b["scope"]) {
+          std::string scope = r.String(b["scope"], "account or app").value_or("account");
+          if (scope != "account" && scope != "app") {
+            r.diags().Error(r.At(b["scope"]), "scope is 'account' (default) or 'app'");
+          }
+          rule.whole_app = scope == "app";
+        }
+        p.budgets.push_back(rule);
+      }
+    }
+  }
+  if (node["emergency_reserve"]) {
+    p.emergency_reserve = std::max(0, r.Int(node["emergency_reserve"], "a number").value_or(0));
+  }
+  if (const YAML::Node& t = node["window_template"]) {
+    if (!t.IsMap() || !t["name"]) {
+      r.diags().Error(r.At(t), prefix +
+                                   "window_template is a map like { name: wache_follow_up, "
+                                   "languages: [de, en] } naming a template Meta approved");
+      return;
+    }
+    r.CheckKeys(t, {"name", "languages"}, prefix + "window_template");
+    p.window_template.name = r.String(t["name"], "the template's name").value_or("");
+    if (const YAML::Node& langs = t["languages"]) {
+      if (!langs.IsSequence()) {
+        r.diags().Error(r.At(langs), "languages is a list like [de, en]");
+      } else {
+        for (const auto& l : langs) {
+          if (auto code = r.String(l, "a language code"))
+            p.window_template.languages.push_back(*code);
+        }
+      }
+    }
+  }
 }
 
 PlatformConfig ReadPlatform(bot::YamlReader& r, const std::string& name, const YAML::Node& node,
@@ -75,12 +167,13 @@ PlatformConfig ReadPlatform(bot::YamlReader& r, const std::string& name, const Y
     return p;
   }
   const bool is_x = name == "x";
-  std::vector<std::string> keys = {"api_base_url"};
+  p.policy = DefaultPolicy(name);
+  std::vector<std::string> keys = {"api_base_url", "pacing", "dm_budget", "emergency_reserve"};
   if (is_x) {
     keys.insert(keys.end(), {"consumer_secret", "consumer_key", "send_api"});
   } else {
     keys.insert(keys.end(), {"app_secret", "verify_token", "api_version"});
-    if (name == "whatsapp") keys.push_back("mark_read");
+    if (name == "whatsapp") keys.insert(keys.end(), {"mark_read", "window_template"});
   }
   r.CheckKeys(node, keys, "platforms." + name);
   const char* secret_key = is_x ? "consumer_secret" : "app_secret";
@@ -118,6 +211,7 @@ PlatformConfig ReadPlatform(bot::YamlReader& r, const std::string& name, const Y
       p.options.x_send_api = api;
     }
   }
+  ReadPolicy(r, name, node, p.policy);
   return p;
 }
 

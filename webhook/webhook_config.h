@@ -14,6 +14,7 @@
 #include "bot/accounts.h"
 #include "bot/diagnostics.h"
 #include "webhook/platform_adapter.h"
+#include "webhook/send_policy.h"
 
 namespace wache::webhook {
 
@@ -37,6 +38,10 @@ struct ServerConfig {
   size_t max_body_bytes = 1 << 20;  // larger bodies get 413; Meta batches stay far below
   int workers = 2;                  // threads that run the engine and send replies
   int send_timeout_seconds = 10;    // per call to a platform's send API
+  // Texts and user ids of finished messages are anonymised after this many days (checked
+  // every hour while serving); 0 turns the automatic run off (then run `wache erase
+  // --older-than-days N` from cron).
+  int retention_days = 30;
 };
 
 struct PlatformConfig {
@@ -45,6 +50,7 @@ struct PlatformConfig {
   SecretRef consumer_key;    // X only, for v1.1 (OAuth 1.0a)
   std::string api_base_url;  // default: the real host
   AdapterOptions options;
+  PlatformPolicy policy;  // pacing, budgets, window template (defaults: DefaultPolicy)
   bot::SourceLocation where;
 };
 

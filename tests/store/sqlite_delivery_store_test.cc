@@ -5,7 +5,9 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
+#include <thread>
 
 namespace wache::store {
 namespace {
@@ -169,6 +171,159 @@ TEST_F(SqliteDeliveryStoreTest, PlatformStatusesKeepTheHighestReachedAndFailedWi
   // Another platform's id of the same spelling is not touched.
   ASSERT_TRUE(store_->RecordPlatformStatus("messenger", "wamid.9", "sent", "").ok());
   EXPECT_EQ(status(), "failed");
+}
+
+TEST_F(SqliteDeliveryStoreTest, AnEmergencyReplyDoesNotWaitBehindAHeldOrdinaryReply) {
+  std::vector<AcceptedMessage> in = {Msg("m1", "a"), Msg("m2", "a")};
+  ASSERT_TRUE(store_->InsertInbound(in, At(1000)).ok());
+  ASSERT_TRUE(store_->CompleteInbound(in[0], {Reply(in[0], "thanks")}, At(1000)).ok());
+  ASSERT_TRUE(
+      store_
+          ->CompleteInbound(in[1], {Reply(in[1], "110", true), Reply(in[1], "112", true)}, At(1000))
+          .ok());
+  // The ordinary reply is held back (pacing): pending until much later.
+  auto due = store_->ClaimDue(At(1000), 1).value();
+  ASSERT_EQ(due.size(), 1u);
+  ASSERT_EQ(due[0].message.reply.text, "110") << "emergencies are claimed first";
+  ASSERT_TRUE(store_->MarkSent(due[0].id, "w1", At(1000)).ok());
+  due = store_->ClaimDue(At(1000), 1).value();
+  ASSERT_EQ(due.size(), 1u);
+  ASSERT_EQ(due[0].message.reply.text, "112");
+  ASSERT_TRUE(store_->Defer(due[0].id, At(1000), "test").ok());
+  // Hold the ordinary one: the emergency reply after it in the conversation still goes.
+  due = store_->ClaimDue(At(1000), 10).value();
+  ASSERT_EQ(due.size(), 2u);
+  EXPECT_EQ(due[0].message.reply.text, "112");
+  EXPECT_EQ(due[1].message.reply.text, "thanks");
+  ASSERT_TRUE(store_->Defer(due[1].id, At(5000), "pacing").ok());
+  ASSERT_TRUE(store_->Defer(due[0].id, At(1000), "again").ok());
+  due = store_->ClaimDue(At(1000), 10).value();
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].message.reply.text, "112");
+}
+
+TEST_F(SqliteDeliveryStoreTest, ConcurrentWebhooksShareCommitsAndEachDuplicateIsSeenOnce) {
+  // 8 threads deliver 50 messages each; every message is delivered by two threads at once
+  // (the platform's retry racing the original). Each message must be new exactly once.
+  constexpr int kThreads = 8, kPerThread = 50;
+  std::vector<std::thread> threads;
+  std::atomic<int> fresh{0}, duplicates{0}, errors{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        // Threads 2k and 2k+1 send the same ids.
+        std::vector<AcceptedMessage> batch = {
+            Msg("t" + std::to_string(t / 2) + "-" + std::to_string(i), "p")};
+        auto r = store_->InsertInbound(batch, At(1000));
+        if (!r.ok()) {
+          ++errors;
+          continue;
+        }
+        if (r.value()[0]) {
+          ++fresh;
+          EXPECT_GT(batch[0].inbox_id, 0);
+        } else {
+          ++duplicates;
+          EXPECT_EQ(batch[0].inbox_id, 0);
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(errors, 0);
+  EXPECT_EQ(fresh, kThreads / 2 * kPerThread);
+  EXPECT_EQ(duplicates, kThreads / 2 * kPerThread);
+  EXPECT_EQ(store_->PendingInbound().value().size(), size_t(kThreads / 2 * kPerThread));
+}
+
+TEST_F(SqliteDeliveryStoreTest, ADeferredReplyWaitsWithoutUsingAnAttempt) {
+  std::vector<AcceptedMessage> in = {Msg("m1", "a")};
+  ASSERT_TRUE(store_->InsertInbound(in, At(1000)).ok());
+  ASSERT_TRUE(store_->CompleteInbound(in[0], {Reply(in[0], "x")}, At(1000)).ok());
+  auto due = store_->ClaimDue(At(1000), 10).value();
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].attempts, 1);
+  ASSERT_TRUE(store_->Defer(due[0].id, At(1060), "budget").ok());
+  EXPECT_TRUE(store_->ClaimDue(At(1059), 10).value().empty());
+  due = store_->ClaimDue(At(1060), 10).value();
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].attempts, 1) << "a deferral is not a failed attempt";
+}
+
+TEST_F(SqliteDeliveryStoreTest, SentRepliesAreCountedPerAccountAndRecipientSinceATime) {
+  std::vector<AcceptedMessage> in = {Msg("m1", "a"), Msg("m2", "a"), Msg("m3", "b")};
+  in[2].message.account = "other";
+  ASSERT_TRUE(store_->InsertInbound(in, At(1000)).ok());
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(store_->CompleteInbound(in[i], {Reply(in[i], "x")}, At(1000)).ok());
+  }
+  // Sent one at a time (a conversation's second reply is due after its first): m1 at 1000,
+  // m2 at 1100, m3 at 1200.
+  for (int64_t t : {1000, 1100, 1200}) {
+    auto due = store_->ClaimDue(At(t), 1).value();
+    ASSERT_EQ(due.size(), 1u);
+    ASSERT_TRUE(store_->MarkSent(due[0].id, "wamid." + std::to_string(t), At(t)).ok());
+  }
+  EXPECT_EQ(store_->CountSent("whatsapp", "", "", At(0)).value(), 3);
+  EXPECT_EQ(store_->CountSent("whatsapp", "wa", "", At(0)).value(), 2);
+  EXPECT_EQ(store_->CountSent("whatsapp", "wa", "a", At(0)).value(), 2);
+  EXPECT_EQ(store_->CountSent("whatsapp", "wa", "b", At(0)).value(), 0);
+  EXPECT_EQ(store_->CountSent("whatsapp", "", "", At(1101)).value(), 1);
+  EXPECT_EQ(store_->CountSent("whatsapp", "wa", "", At(1100)).value(), 1);
+  EXPECT_EQ(store_->CountSent("x", "", "", At(0)).value(), 0);
+}
+
+TEST_F(SqliteDeliveryStoreTest, ClaimedRepliesCarryTheMomentTheWebhookWasTaken) {
+  std::vector<AcceptedMessage> in = {Msg("m1", "a")};
+  in[0].received_ms = 1'800'000'000'123;
+  ASSERT_TRUE(store_->InsertInbound(in, At(1000)).ok());
+  ASSERT_TRUE(store_->CompleteInbound(in[0], {Reply(in[0], "x")}, At(1000)).ok());
+  auto due = store_->ClaimDue(At(1000), 10).value();
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].received_ms, 1'800'000'000'123);
+}
+
+TEST(SqliteDeliveryStoreUpgrade, AVersion2DatabaseKeepsItsMessagesAndRepliesWhenOpened) {
+  // A database as Wache wrote it before schema 3, with one pending reply.
+  fs::path path = fs::temp_directory_path() / ("wache-upgrade-" + std::to_string(::getpid()));
+  fs::remove(path);
+  {
+    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec(
+        "CREATE TABLE conversation_state (platform TEXT NOT NULL, account TEXT NOT NULL, "
+        "sender TEXT NOT NULL, flow TEXT NOT NULL, step TEXT NOT NULL, language TEXT NOT NULL, "
+        "retries INTEGER NOT NULL, turns INTEGER NOT NULL, last_activity INTEGER NOT NULL, "
+        "replies_by_flow TEXT NOT NULL, PRIMARY KEY (platform, account, sender)) WITHOUT ROWID;"
+        "CREATE TABLE inbox (id INTEGER PRIMARY KEY, platform TEXT NOT NULL, account TEXT NOT "
+        "NULL, message_id TEXT NOT NULL, account_ref TEXT NOT NULL, sender TEXT NOT NULL, text "
+        "TEXT NOT NULL, button_payload TEXT NOT NULL, unsupported TEXT NOT NULL, sent_at "
+        "INTEGER, correlation_id TEXT NOT NULL, received_at INTEGER NOT NULL, handled_at "
+        "INTEGER, UNIQUE (platform, account, message_id));"
+        "CREATE TABLE outbox (id INTEGER PRIMARY KEY, inbox_id INTEGER NOT NULL, conversation "
+        "TEXT NOT NULL, platform TEXT NOT NULL, account TEXT NOT NULL, account_ref TEXT NOT "
+        "NULL, recipient TEXT NOT NULL, reply TEXT NOT NULL, menu_label TEXT NOT NULL, "
+        "emergency INTEGER NOT NULL, correlation_id TEXT NOT NULL, inbound_at INTEGER NOT NULL, "
+        "created_at INTEGER NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL, "
+        "next_attempt_at INTEGER NOT NULL, platform_message_id TEXT, platform_status TEXT, "
+        "last_error TEXT, sent_at INTEGER);"
+        "INSERT INTO inbox VALUES (1,'whatsapp','wa','wamid.old','100','4915','Hallo','','',"
+        "1000,'wh-1',1000,1001);"
+        "INSERT INTO outbox VALUES (1,1,'whatsappwa"
+        "4915','whatsapp','wa','100','4915',"
+        "'{\"text\":\"Guten Tag\"}','',0,'wh-1',1000,1001,'pending',0,1001,NULL,NULL,NULL,NULL);"
+        "PRAGMA user_version = 2;");
+  }
+  auto opened = SqliteDeliveryStore::Open(path.string());
+  ASSERT_TRUE(opened.ok()) << opened.status().message();
+  auto& store = *opened.value();
+  auto due = store.ClaimDue(At(2000), 10).value();
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].message.reply.text, "Guten Tag");
+  EXPECT_EQ(due[0].received_ms, 0) << "unknown for replies stored before the upgrade";
+  std::vector<AcceptedMessage> again = {Msg("wamid.old", "4915")};
+  EXPECT_FALSE(store.InsertInbound(again, At(2000)).value()[0]) << "the dedupe key survived";
+  opened = Status::Error("closed");
+  for (auto suffix : {"", "-wal", "-shm"}) fs::remove(path.string() + suffix);
 }
 
 }  // namespace

@@ -56,7 +56,9 @@ class GatewayE2ETest : public ::testing::Test {
     fs::remove_all(dir_);
   }
 
-  void StartAll(const std::string& x_send_api) {
+  // `whatsapp_extra` and `x_extra`: more lines for those platforms' config sections.
+  void StartAll(const std::string& x_send_api, const std::string& whatsapp_extra = "",
+                const std::string& x_extra = "") {
     ASSERT_TRUE(fake_.Start());
     fake_.AddWhatsAppNumber(kWhatsApp, "wa-token");
     fake_.AddMessengerPage(kPage, "fb-token");
@@ -92,11 +94,11 @@ class GatewayE2ETest : public ::testing::Test {
         "server: { host: 127.0.0.1, port: 0, max_body_kb: 64, workers: 2, send_timeout_seconds: 2 "
         "}\n"
         "platforms:\n  whatsapp:\n" +
-        meta + "  messenger:\n" + meta + "  instagram:\n" + meta +
+        meta + whatsapp_extra + "  messenger:\n" + meta + "  instagram:\n" + meta +
         "  x:\n    consumer_secret: { file: consumer_secret }\n    consumer_key: { file: "
         "consumer_key }\n"
         "    api_base_url: " +
-        fake_.base_url() + "\n    send_api: " + x_send_api + "\n" +
+        fake_.base_url() + "\n    send_api: " + x_send_api + "\n" + x_extra +
         "defaults:\n  language: de\n  variables:\n"
         "    station_name: Polizei Test\n    emergency_number: \"110\"\n    fire_medical_number: "
         "\"112\"\n"
@@ -642,6 +644,109 @@ TEST_F(GatewayXQuickRepliesTest, XVersion11SendsSignedQuickRepliesAndTheTapComes
   auto all = RepliesTo("8101");
   ASSERT_GE(all.size(), 2u);
   EXPECT_EQ(TextOf(all[1]).find("nicht verstanden"), std::string::npos) << TextOf(all[1]);
+}
+
+TEST_F(GatewayE2ETest, ASendThatTimesOutIsRetriedAndDeliveredOnce) {
+  // The fake answers only after 3 s; the gateway gives up after send_timeout_seconds (2).
+  fake_.InjectFaults("messenger", {testing::Fault::Timeout(std::chrono::milliseconds(3000))});
+  ASSERT_EQ(Post("messenger", Message("messenger", "Danke", "7401"))->status, 200);
+  ASSERT_TRUE(Idle());
+  EXPECT_EQ(RepliesTo("7401").size(), 1u);
+  int tries = 0;
+  for (auto& r : fake_.Requests()) tries += r.recipient == "7401";
+  EXPECT_EQ(tries, 2);
+  EXPECT_EQ(gateway_->metrics().Get("wache_replies_retried_total", {{"platform", "messenger"}}), 1);
+  EXPECT_EQ(gateway_->metrics().Total("wache_replies_dead_total"), 0);
+}
+
+TEST_F(GatewayE2ETest, MetricsHaveTheWebhookToSendLatencyHistogram) {
+  ASSERT_EQ(Post("whatsapp", Message("whatsapp", "Danke", "4915100000044"))->status, 200);
+  ASSERT_EQ(Post("whatsapp", Message("whatsapp", "Notruf", "4915100000045"))->status, 200);
+  ASSERT_TRUE(Idle());
+  httplib::Client client("127.0.0.1", gateway_->port());
+  auto metrics = client.Get("/metrics");
+  ASSERT_TRUE(metrics);
+  const std::string& body = metrics->body;
+  EXPECT_NE(body.find("# TYPE wache_webhook_to_send_seconds histogram"), std::string::npos);
+  // One ordinary reply and three emergency replies, each observed once.
+  EXPECT_NE(body.find("wache_webhook_to_send_seconds_count{emergency=\"no\",platform=\"whatsapp\"} "
+                      "1\n"),
+            std::string::npos)
+      << body;
+  EXPECT_NE(
+      body.find("wache_webhook_to_send_seconds_bucket{emergency=\"yes\",platform=\"whatsapp\","
+                "le=\"+Inf\"} 3\n"),
+      std::string::npos)
+      << body;
+  // Sent within the test's 20 s, so every observation is in the 30 s bucket.
+  EXPECT_EQ(gateway_->metrics().CountAtMost("wache_webhook_to_send_seconds",
+                                            {{"emergency", "yes"}, {"platform", "whatsapp"}}, 30),
+            3);
+}
+
+// Platform policies configured as an operator would: a WhatsApp template for replies outside
+// the 24-hour window, strict pacing, and a small X budget with a reserve for emergencies.
+class GatewayPolicyTest : public GatewayE2ETest {
+ protected:
+  void SetUp() override {
+    StartAll("v2",
+             "    window_template: { name: wache_follow_up, languages: [de, en] }\n"
+             "    pacing: { messages: 1, minutes: 10 }\n",
+             "    dm_budget: [{ messages: 4, minutes: 15 }]\n    emergency_reserve: 3\n");
+  }
+};
+
+TEST_F(GatewayPolicyTest, OutsideTheWindowWhatsAppGetsTheTemplateOnceInsteadOfTheReplies) {
+  ExampleMessage m;
+  m.account_ref = kWhatsApp;
+  m.sender = "4915199999990";
+  m.message_id = "wamid.late-emergency";
+  m.text = "Notruf";                   // three replies
+  m.unix_seconds = Now() - 25 * 3600;  // delivered by a platform retry a day later
+  ASSERT_EQ(Post("whatsapp", ExampleWebhookBody("whatsapp", m))->status, 200);
+  ASSERT_TRUE(Idle());
+  auto replies = RepliesTo("4915199999990");
+  ASSERT_EQ(replies.size(), 1u);
+  EXPECT_EQ(replies[0].kind, "template");  // the fake checked it against the spec
+  EXPECT_EQ(replies[0].body["template"]["name"], "wache_follow_up");
+  EXPECT_EQ(replies[0].body["template"]["language"]["code"], "de");
+  EXPECT_EQ(gateway_->metrics().Get("wache_replies_dead_total",
+                                    {{"platform", "whatsapp"}, {"reason", "window"}}),
+            2);
+}
+
+TEST_F(GatewayPolicyTest, PacingHoldsASecondReplyToTheSamePersonButNeverAnEmergency) {
+  // Pacing: 1 message per 10 minutes to one person.
+  ASSERT_EQ(Post("whatsapp", Message("whatsapp", "Danke", "4915100000050"))->status, 200);
+  ASSERT_TRUE(fake_.WaitForAccepted(1, std::chrono::seconds(10)));
+  ASSERT_EQ(Post("whatsapp", Message("whatsapp", "Danke", "4915100000050"))->status, 200);
+  ASSERT_EQ(Post("whatsapp", Message("whatsapp", "Notruf", "4915100000050"))->status, 200);
+  ASSERT_EQ(Post("whatsapp", Message("whatsapp", "Danke", "4915100000051"))->status, 200);
+  // The emergency answer (3 messages) passes the held thanks of the same conversation; a
+  // different person is not held either.
+  ASSERT_TRUE(fake_.WaitForAccepted(5, std::chrono::seconds(10)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // a wrongly sent one would show
+  auto same = RepliesTo("4915100000050");
+  ASSERT_EQ(same.size(), 4u);
+  EXPECT_EQ(TextOf(same[0]), TextOf(RepliesTo("4915100000051")[0]));  // the first thanks
+  EXPECT_NE(TextOf(same[1]).find("110"), std::string::npos);
+  EXPECT_EQ(
+      gateway_->metrics().Get("wache_emergency_replies_sent_total", {{"platform", "whatsapp"}}), 3);
+  EXPECT_GE(gateway_->metrics().Get("wache_replies_held_total", {{"platform", "whatsapp"}}), 1);
+}
+
+TEST_F(GatewayPolicyTest, TheXBudgetHoldsOrdinaryRepliesAndKeepsRoomForEmergencies) {
+  // Budget 4 per 15 min, 3 kept for emergencies: one ordinary reply may go.
+  ASSERT_EQ(Post("x", Message("x", "Danke", "8301"))->status, 200);
+  ASSERT_TRUE(fake_.WaitForAccepted(1, std::chrono::seconds(10)));
+  ASSERT_EQ(Post("x", Message("x", "Danke", "8302"))->status, 200);
+  ASSERT_EQ(Post("x", Message("x", "Notruf", "8303"))->status, 200);
+  ASSERT_TRUE(fake_.WaitForAccepted(4, std::chrono::seconds(10)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // a wrongly sent one would show
+  EXPECT_EQ(RepliesTo("8301").size(), 1u);
+  EXPECT_EQ(RepliesTo("8302").size(), 0u) << "held: the budget's rest is the emergency reserve";
+  EXPECT_EQ(RepliesTo("8303").size(), 3u);
+  EXPECT_GE(gateway_->metrics().Get("wache_replies_held_total", {{"platform", "x"}}), 1);
 }
 
 }  // namespace

@@ -449,3 +449,77 @@ TEST(SecretRefTest, DescribeNamesWhereTheSecretComesFrom) {
 
 }  // namespace
 }  // namespace wache::webhook
+
+namespace wache::webhook {
+namespace {
+
+TEST(WebhookConfigPolicyTest, PlatformsGetTheDocumentedLimitsWhenTheConfigSaysNothing) {
+  TempDir dir;
+  Loaded l = LoadFile(dir.Write("wache.yaml", Config(kWhatsAppPlatform, kWhatsAppAccount)));
+  ASSERT_FALSE(l.diags.has_errors()) << l.diags.Format();
+  const PlatformPolicy& wa = l.config.platforms.at("whatsapp").policy;
+  EXPECT_EQ(wa.pacing.messages, 3);
+  EXPECT_EQ(wa.pacing.per, std::chrono::seconds(18));
+  EXPECT_TRUE(wa.window_template.name.empty());
+  EXPECT_EQ(l.config.server.retention_days, 30);
+  const PlatformPolicy x = DefaultPolicy("x");
+  ASSERT_EQ(x.budgets.size(), 3u);
+  EXPECT_EQ(x.budgets[0].messages, 15);
+  EXPECT_EQ(x.budgets[0].per, std::chrono::minutes(15));
+  EXPECT_TRUE(x.budgets[2].whole_app);
+}
+
+TEST(WebhookConfigPolicyTest, PacingBudgetsTemplateAndRetentionAreRead) {
+  TempDir dir;
+  Loaded l = LoadFile(
+      dir.Write("wache.yaml",
+                Config(std::string(kWhatsAppPlatform) +
+                           "    pacing: { messages: 2, seconds: 10 }\n"
+                           "    window_template: { name: wache_follow_up, languages: [de, en] }\n"
+                           "    dm_budget:\n"
+                           "      - { messages: 100, hours: 1 }\n"
+                           "      - { messages: 1000, hours: 24, scope: app }\n"
+                           "    emergency_reserve: 5\n",
+                       kWhatsAppAccount, "server: { retention_days: 7 }\n")));
+  ASSERT_FALSE(l.diags.has_errors()) << l.diags.Format();
+  const PlatformPolicy& p = l.config.platforms.at("whatsapp").policy;
+  EXPECT_EQ(p.pacing.messages, 2);
+  EXPECT_EQ(p.pacing.per, std::chrono::seconds(10));
+  EXPECT_EQ(p.window_template.name, "wache_follow_up");
+  EXPECT_EQ(p.window_template.languages, (std::vector<std::string>{"de", "en"}));
+  ASSERT_EQ(p.budgets.size(), 2u);
+  EXPECT_EQ(p.budgets[0].per, std::chrono::hours(1));
+  EXPECT_FALSE(p.budgets[0].whole_app);
+  EXPECT_TRUE(p.budgets[1].whole_app);
+  EXPECT_EQ(p.emergency_reserve, 5);
+  EXPECT_EQ(l.config.server.retention_days, 7);
+}
+
+TEST(WebhookConfigPolicyTest, PacingCanBeTurnedOff) {
+  TempDir dir;
+  Loaded l =
+      LoadFile(dir.Write("wache.yaml", Config(std::string(kWhatsAppPlatform) + "    pacing: off\n",
+                                              kWhatsAppAccount)));
+  ASSERT_FALSE(l.diags.has_errors()) << l.diags.Format();
+  EXPECT_EQ(l.config.platforms.at("whatsapp").policy.pacing.messages, 0);
+}
+
+TEST(WebhookConfigPolicyTest, MalformedLimitsAreErrorsThatShowTheRightForm) {
+  TempDir dir;
+  Loaded l =
+      LoadFile(dir.Write("wache.yaml", Config(std::string(kWhatsAppPlatform) +
+                                                  "    pacing: { messages: 0, seconds: 10 }\n"
+                                                  "    dm_budget: { messages: 15 }\n"
+                                                  "    window_template: wache_follow_up\n",
+                                              kWhatsAppAccount)));
+  EXPECT_EQ(l.diags.error_count(), 3) << l.diags.Format();
+  const std::string all = Messages(l.diags);
+  EXPECT_THAT(all,
+              HasSubstr("platforms.whatsapp.pacing is a map like { messages: 15, minutes: 15 }"));
+  EXPECT_THAT(all, HasSubstr("dm_budget is a list like"));
+  EXPECT_THAT(all, HasSubstr("window_template is a map like { name: wache_follow_up"));
+  EXPECT_THAT(l.diags.Format(), HasSubstr("wache.yaml:"));  // the file and line, for staff
+}
+
+}  // namespace
+}  // namespace wache::webhook

@@ -88,6 +88,16 @@ class WhatsAppAdapter final : public PlatformAdapter {
 
   std::vector<PlatformRequest> Render(const OutboundMessage& msg) const override {
     std::vector<PlatformRequest> out;
+    if (!msg.window_template.name.empty()) {
+      // Outside the 24-hour window only an approved template may go out (1.9). The
+      // template is fixed text approved by Meta: no parameters.
+      json body = Envelope(msg);
+      body["type"] = "template";
+      body["template"] = {{"name", msg.window_template.name},
+                          {"language", {{"code", msg.window_template.language}}}};
+      out.push_back({"POST", SendPath(msg.account_ref), body.dump(), "message"});
+      return out;
+    }
     const auto& buttons = msg.reply.buttons;
     auto ids_fit = [&](size_t max) {
       for (const auto& b : buttons) {

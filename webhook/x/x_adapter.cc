@@ -179,8 +179,21 @@ class XAdapter final : public PlatformAdapter {
                        const HeaderLookup& headers) const override {
     SendResult r;
     auto parsed = ParseJsonBody(body);
+    // x-rate-limit-reset is a Unix time in seconds (platforms.md 4.9).
+    auto seconds_to_reset = [&]() -> std::optional<std::chrono::seconds> {
+      std::string reset = headers ? headers("x-rate-limit-reset") : "";
+      if (reset.empty()) return std::nullopt;
+      char* end = nullptr;
+      long long at = std::strtoll(reset.c_str(), &end, 10);
+      long long now = static_cast<long long>(std::time(nullptr));
+      if (!end || *end != '\0' || at <= now) return std::nullopt;
+      return std::chrono::seconds(at - now);
+    };
     if (status >= 200 && status < 300) {
       r.outcome = SendResult::Outcome::kSent;
+      // The budget is read from the headers, not hard-coded: the limits change (4.9).
+      if (headers && headers("x-rate-limit-remaining") == "0")
+        r.budget_resets_in = seconds_to_reset();
       if (parsed.ok()) {
         if (const json* data = Member(parsed.value(), "data")) {
           r.platform_message_id = StringField(*data, "dm_event_id");
@@ -200,14 +213,7 @@ class XAdapter final : public PlatformAdapter {
     if (status == 0 || status == 429 || status >= 500) {
       r.outcome = SendResult::Outcome::kRetry;
       r.reason = status == 429 ? "rate limited" : "platform failed temporarily";
-      // x-rate-limit-reset is a Unix time in seconds (platforms.md 4.9).
-      std::string reset = headers ? headers("x-rate-limit-reset") : "";
-      if (!reset.empty()) {
-        char* end = nullptr;
-        long long at = std::strtoll(reset.c_str(), &end, 10);
-        long long now = static_cast<long long>(std::time(nullptr));
-        if (end && *end == '\0' && at > now) r.retry_after = std::chrono::seconds(at - now);
-      }
+      r.retry_after = seconds_to_reset();
       return r;
     }
     r.outcome = SendResult::Outcome::kPermanent;
