@@ -2,6 +2,7 @@
 // Wiring only: the behaviour lives in bot/, store/ and webhook/.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,8 @@ int RunServe(const CommonOptions& opts, int port, const std::string& api_base_ur
 int RunSendTest(const CommonOptions& opts, const SendTestOptions& send_test);
 int RunErase(const CommonOptions& opts, const std::string& account, const std::string& sender,
              int older_than_days);
+// Lists dead-lettered replies, or requeues one (`retry_id`) or all of them.
+int RunDeadLetters(const CommonOptions& opts, int limit, int64_t retry_id, bool retry_all);
 int RunTest(const CommonOptions& opts, const std::vector<std::string>& paths, bool verbose);
 // Draws flows as diagrams: `format` is "mermaid" or "dot"; `flow` empty = every flow;
 // `out_dir` empty = stdout, else one file per flow (and README.md for mermaid).

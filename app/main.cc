@@ -62,6 +62,18 @@ int main(int argc, char** argv) {
                    "json: one JSON object per line (for log shippers); text: for reading")
       ->check(CLI::IsMember({"json", "text"}));
 
+  int dead_limit = 50;
+  int64_t dead_retry = 0;
+  bool dead_retry_all = false;
+  auto* dead = app.add_subcommand(
+      "dead-letters", "list the replies that will not be sent, with the reason; retry them");
+  add_common(dead);
+  dead->add_option("--limit", dead_limit, "show at most this many (newest first)")
+      ->capture_default_str();
+  auto* retry_one = dead->add_option("--retry", dead_retry, "send this dead letter (its id) again");
+  dead->add_flag("--retry-all", dead_retry_all, "send every dead letter again")
+      ->excludes(retry_one);
+
   wache::app::SendTestOptions st;
   auto* send_test = app.add_subcommand(
       "send-test", "send a correctly signed example webhook to a running 'wache serve'");
@@ -102,6 +114,9 @@ int main(int argc, char** argv) {
   if (graph->parsed()) return wache::app::RunGraph(common, graph_format, graph_flow, graph_out);
   if (erase->parsed()) {
     return wache::app::RunErase(common, erase_account, erase_sender, older_than_days);
+  }
+  if (dead->parsed()) {
+    return wache::app::RunDeadLetters(common, dead_limit, dead_retry, dead_retry_all);
   }
   if (serve->parsed()) return wache::app::RunServe(common, port, api_base_url, log_format);
   if (send_test->parsed()) return wache::app::RunSendTest(common, st);

@@ -472,6 +472,47 @@ Result<int> SqliteDeliveryStore::AnonymiseBefore(bot::TimePoint cutoff) {
   });
 }
 
+Result<std::vector<webhook::DeadLetter>> SqliteDeliveryStore::ListDead(int limit) {
+  std::lock_guard lock(mu_);
+  return Guard("dead letters", [&]() -> Result<std::vector<webhook::DeadLetter>> {
+    std::vector<webhook::DeadLetter> out;
+    SQLite::Statement q(*db_,
+                        "SELECT id, platform, account, correlation_id, reply, last_error, "
+                        "attempts, created_at FROM outbox WHERE status = 'dead' "
+                        "ORDER BY id DESC LIMIT ?");
+    q.bind(1, limit);
+    while (q.executeStep()) {
+      webhook::DeadLetter d;
+      d.id = q.getColumn(0).getInt64();
+      d.platform = q.getColumn(1).getString();
+      d.account = q.getColumn(2).getString();
+      d.correlation_id = q.getColumn(3).getString();
+      d.template_key = DecodeReply(q.getColumn(4).getString()).template_key;
+      d.reason = q.getColumn(5).getString();
+      d.attempts = q.getColumn(6).getInt();
+      d.created_at = FromSeconds(q.getColumn(7).getInt64());
+      out.push_back(std::move(d));
+    }
+    return out;
+  });
+}
+
+Result<int> SqliteDeliveryStore::RequeueDead(int64_t id, bot::TimePoint now) {
+  std::lock_guard lock(mu_);
+  return Guard("requeue dead letters", [&]() -> Result<int> {
+    // An anonymised reply (retention) has nothing left to send.
+    SQLite::Statement q(
+        *db_,
+        "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, "
+        "last_error = 'requeued by an operator after: ' || coalesce(last_error, "
+        "'') WHERE status = 'dead' AND recipient <> 'erased' AND (? = 0 OR id = ?)");
+    q.bind(1, Seconds(now));
+    q.bind(2, id);
+    q.bind(3, id);
+    return q.exec();
+  });
+}
+
 Status SqliteDeliveryStore::Ping() {
   std::lock_guard lock(mu_);
   return Guard("store ping", [&]() -> Status {

@@ -45,6 +45,8 @@ class SqliteDeliveryStore final : public webhook::DeliveryStore {
   Result<int> ErasePerson(const std::string& platform, const std::string& account,
                           const std::string& sender) override;
   Result<int> AnonymiseBefore(bot::TimePoint cutoff) override;
+  Result<std::vector<webhook::DeadLetter>> ListDead(int limit) override;
+  Result<int> RequeueDead(int64_t id, bot::TimePoint now) override;
   Status Ping() override;
 
  private:

@@ -36,6 +36,14 @@ struct OutboxCounts {
   std::optional<bot::TimePoint> oldest_pending;  // created_at of the oldest pending reply
 };
 
+// A reply that will not be sent, as operators see it: no text, no recipient.
+struct DeadLetter {
+  int64_t id = 0;
+  std::string platform, account, correlation_id, template_key, reason;
+  int attempts = 0;
+  bot::TimePoint created_at{};
+};
+
 class DeliveryStore {
  public:
   virtual ~DeliveryStore() = default;
@@ -86,6 +94,11 @@ class DeliveryStore {
   // Retention: blanks message texts and replaces user ids of messages and replies older than
   // `cutoff` (the dedupe key stays, so a very late platform retry is still recognised).
   virtual Result<int> AnonymiseBefore(bot::TimePoint cutoff) = 0;
+  // The newest dead-lettered replies first, at most `limit`.
+  virtual Result<std::vector<DeadLetter>> ListDead(int limit) = 0;
+  // Sends a dead-lettered reply again (`id`, or every one with id 0): pending from `now`
+  // with fresh attempts. Returns how many. The window and policies apply as usual.
+  virtual Result<int> RequeueDead(int64_t id, bot::TimePoint now) = 0;
   // Store writable (for /readyz).
   virtual Status Ping() = 0;
 };

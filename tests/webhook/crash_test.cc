@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "tests/support/fake_platform_api.h"
+#include "tests/support/serve_process.h"
 #include "webhook/example_payloads.h"
 
 namespace wache::webhook {
@@ -30,60 +31,8 @@ namespace fs = std::filesystem;
 constexpr char kAppSecret[] = "crash-app-secret";
 constexpr char kPhone[] = "100000000000001";
 
-// A free port for the server process. (Not with httplib::Server: it leaves its listening
-// socket open, with SO_REUSEPORT, and the kernel would then hand it half the connections.)
-int FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);  // a tiny race with other processes, acceptable in a test
-}
-
-class ServeProcess {
- public:
-  ServeProcess(fs::path config, int port, fs::path log) : config_(config), port_(port), log_(log) {}
-  ~ServeProcess() { Kill(); }
-
-  void Start() {
-    pid_ = fork();
-    if (pid_ == 0) {
-      int fd = ::open(log_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-      dup2(fd, 1);
-      dup2(fd, 2);
-      std::string port = std::to_string(port_);
-      execl(WACHE_BINARY, WACHE_BINARY, "serve", "--config", config_.c_str(), "--port",
-            port.c_str(), static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    // Ready when /healthz answers.
-    httplib::Client c("127.0.0.1", port_);
-    c.set_connection_timeout(0, 100000);
-    for (int i = 0; i < 200; ++i) {
-      if (auto r = c.Get("/healthz"); r && r->status == 200) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(25));
-    }
-    ADD_FAILURE() << "wache serve did not start; see " << log_;
-  }
-
-  void Kill(int sig = SIGKILL) {
-    if (pid_ <= 0) return;
-    ::kill(pid_, sig);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-  }
-
- private:
-  fs::path config_;
-  int port_;
-  fs::path log_;
-  pid_t pid_ = -1;
-};
+using testing::FreePort;
+using testing::ServeProcess;
 
 TEST(CrashTest, KilledAtRandomMomentsNoAcknowledgedMessageIsLostOrAnsweredTwice) {
   testing::FakePlatformApi fake;

@@ -1,0 +1,43 @@
+// A real `wache serve` (or any `wache` command) as a separate process, for tests that
+// check what operators see: the crash test, the command-line tests.
+#pragma once
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace wache::testing {
+
+// A free TCP port on 127.0.0.1. (Not with httplib::Server: it leaves its listening socket
+// open with SO_REUSEPORT, and the kernel would then hand it half the connections.)
+int FreePort();
+
+class ServeProcess {
+ public:
+  // `extra_args` follow `serve --config CONFIG --port PORT`. Output goes to `log`.
+  ServeProcess(std::filesystem::path config, int port, std::filesystem::path log,
+               std::vector<std::string> extra_args = {});
+  ~ServeProcess();
+  // Starts the process and waits until /healthz answers (test failure if it never does).
+  void Start();
+  void Kill(int sig = 9);
+
+ private:
+  std::filesystem::path config_;
+  int port_;
+  std::filesystem::path log_;
+  std::vector<std::string> extra_args_;
+  pid_t pid_ = -1;
+};
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr together
+};
+
+// Runs the `wache` binary with `args` and waits for it.
+CommandResult RunWache(const std::vector<std::string>& args);
+
+}  // namespace wache::testing

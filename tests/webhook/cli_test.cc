@@ -1,0 +1,115 @@
+// The operator's commands against a real `wache serve` process: `send-test` delivers a
+// signed webhook and the reply reaches the API named by `--api-base-url`; `dead-letters`
+// lists a reply the platform refused, with its reason and no personal data, and
+// `--retry-all` sends it again.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "tests/support/fake_platform_api.h"
+#include "tests/support/serve_process.h"
+
+namespace wache::webhook {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::FakePlatformApi;
+using testing::RunWache;
+
+constexpr char kPhone[] = "100000000000001";
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(fake_.Start());
+    fake_.AddWhatsAppNumber(kPhone, "wa-token");
+    dir_ = fs::temp_directory_path() /
+           ("wache-cli-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    std::ofstream(dir_ / "app_secret") << "cli-app-secret\n";
+    std::ofstream(dir_ / "verify_token") << "v\n";
+    std::ofstream(dir_ / "wa_token") << "wa-token\n";
+    port_ = testing::FreePort();
+    const std::string src = WACHE_SOURCE_DIR;
+    // The config names the real Graph API; --api-base-url must redirect every send.
+    std::ofstream(dir_ / "wache.yaml")
+        << "flows: " << src << "/flows\ntemplates: " << src << "/templates\ndatabase: state.db\n"
+        << "server: { host: 127.0.0.1, port: " << port_ << ", send_timeout_seconds: 2 }\n"
+        << "platforms:\n  whatsapp:\n    app_secret: { file: app_secret }\n"
+        << "    verify_token: { file: verify_token }\n"
+        << "    api_base_url: https://graph.facebook.com\n    mark_read: false\n"
+        << "defaults:\n  variables:\n    station_name: Test\n    emergency_number: \"110\"\n"
+        << "    fire_medical_number: \"112\"\n    crisis_line_name: T\n    crisis_line: \"0800\"\n"
+        << "    women_helpline: \"116 016\"\n    online_station_url: https://example.org\n"
+        << "    recruiting_url: https://example.org\n    recruiting_portal_url: "
+           "https://example.org\n"
+        << "    recruiting_contact: \"0\"\n    office_hours: \"8-16\"\n"
+        << "accounts:\n  - { id: wa, platform: whatsapp, platform_id: \"" << kPhone
+        << "\", credentials: { access_token: { file: wa_token } } }\n";
+    config_ = (dir_ / "wache.yaml").string();
+    serve_ = std::make_unique<testing::ServeProcess>(
+        dir_ / "wache.yaml", port_, dir_ / "serve.log",
+        std::vector<std::string>{"--api-base-url", fake_.base_url()});
+    serve_->Start();
+  }
+  void TearDown() override {
+    serve_.reset();
+    fake_.Stop();
+    if (!HasFailure()) fs::remove_all(dir_);
+  }
+
+  FakePlatformApi fake_;
+  fs::path dir_;
+  std::string config_;
+  int port_ = 0;
+  std::unique_ptr<testing::ServeProcess> serve_;
+};
+
+TEST_F(CliTest, SendTestDeliversASignedWebhookAndTheReplyGoesToTheApiBaseUrl) {
+  auto r = RunWache({"send-test", "--config", config_, "--platform", "whatsapp", "--text", "Notruf",
+                     "--sender", "4915100000077"});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("200"), std::string::npos) << r.output;
+  ASSERT_TRUE(fake_.WaitForAccepted(3, std::chrono::seconds(10)));
+  for (const auto& req : fake_.Accepted()) EXPECT_EQ(req.recipient, "4915100000077");
+
+  auto bad =
+      RunWache({"send-test", "--config", config_, "--platform", "whatsapp", "--bad-signature"});
+  EXPECT_NE(bad.output.find("403"), std::string::npos) << bad.output;
+}
+
+TEST_F(CliTest, DeadLettersAreListedWithTheReasonAndCanBeSentAgain) {
+  // The platform refuses the reply for good (not a WhatsApp user).
+  fake_.InjectFaults("whatsapp", {testing::Fault::GraphError(400, 131026)});
+  auto sent = RunWache({"send-test", "--config", config_, "--platform", "whatsapp", "--text",
+                        "Danke schön", "--sender", "4915100000088"});
+  ASSERT_EQ(sent.exit_code, 0) << sent.output;
+  testing::CommandResult list;
+  for (int i = 0; i < 100; ++i) {
+    list = RunWache({"dead-letters", "--config", config_});
+    if (list.output.find("131026") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(list.exit_code, 0) << list.output;
+  EXPECT_NE(list.output.find("131026"), std::string::npos) << list.output;
+  EXPECT_NE(list.output.find("whatsapp/wa"), std::string::npos) << list.output;
+  EXPECT_NE(list.output.find("thanks."), std::string::npos) << "the template key" << list.output;
+  EXPECT_EQ(list.output.find("4915100000088"), std::string::npos) << "no phone numbers";
+  EXPECT_EQ(list.output.find("Danke"), std::string::npos) << "no texts";
+  EXPECT_TRUE(fake_.Accepted().empty());
+
+  auto retry = RunWache({"dead-letters", "--config", config_, "--retry-all"});
+  EXPECT_EQ(retry.exit_code, 0) << retry.output;
+  EXPECT_NE(retry.output.find("requeued 1"), std::string::npos) << retry.output;
+  ASSERT_TRUE(fake_.WaitForAccepted(1, std::chrono::seconds(10)));
+  EXPECT_EQ(fake_.Accepted()[0].recipient, "4915100000088");
+  auto empty = RunWache({"dead-letters", "--config", config_});
+  EXPECT_NE(empty.output.find("no dead letters"), std::string::npos) << empty.output;
+}
+
+}  // namespace
+}  // namespace wache::webhook
