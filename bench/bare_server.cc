@@ -1,0 +1,46 @@
+// wache_bench_bare: the ceiling of the benchmark. The same cpp-httplib as `wache serve`, set
+// up the same way (thread pool default, TCP_NODELAY, 1 MB body limit), answering every
+// POST /webhook/whatsapp with 200 "EVENT_RECEIVED" and doing nothing else: what this machine
+// can take through this HTTP server before any signature, JSON or SQLite work.
+//
+//   wache_bench_bare PORT     (0: any free port; the port is printed)
+#include <httplib.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <thread>
+
+int main(int argc, char** argv) {
+  const int port = argc > 1 ? std::atoi(argv[1]) : 0;
+  httplib::Server server;
+  server.set_payload_max_length(1024 * 1024);
+  server.set_tcp_nodelay(true);
+  server.Post("/webhook/whatsapp", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("EVENT_RECEIVED", "text/plain");
+  });
+  const int bound = port == 0 ? server.bind_to_any_port("127.0.0.1")
+                              : (server.bind_to_port("127.0.0.1", port) ? port : -1);
+  if (bound <= 0) {
+    std::fprintf(stderr, "wache_bench_bare: cannot listen on 127.0.0.1:%d\n", port);
+    return 1;
+  }
+  // SIGINT/SIGTERM stop the server cleanly (waited for in a thread of its own).
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGINT);
+  sigaddset(&stop, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+  std::thread waiter([&] {
+    int sig = 0;
+    sigwait(&stop, &sig);
+    server.stop();
+  });
+  std::printf("wache_bench_bare: listening on 127.0.0.1:%d\n", bound);
+  std::fflush(stdout);
+  server.listen_after_bind();
+  kill(getpid(), SIGTERM);  // ends the waiter if the server stopped by itself
+  waiter.join();
+  return 0;
+}
