@@ -45,6 +45,27 @@ const char* const kMigrations[] = {
     "ALTER TABLE outbox ADD COLUMN received_ms INTEGER NOT NULL DEFAULT 0;"
     "CREATE INDEX outbox_sent_by_account ON outbox(platform, account, sent_at)"
     "  WHERE sent_at IS NOT NULL;",
+
+    // 4: hand-over to staff (at most one open per conversation), the staff audit log (no
+    // message texts), who wrote a reply ('bot' or 'staff:<name>'), and the inbox by
+    // conversation for transcripts and the staff reply window.
+    "CREATE TABLE handover ("
+    "  id INTEGER PRIMARY KEY,"
+    "  platform TEXT NOT NULL, account TEXT NOT NULL, account_ref TEXT NOT NULL,"
+    "  sender TEXT NOT NULL, station TEXT NOT NULL, state TEXT NOT NULL,"
+    "  urgent INTEGER NOT NULL DEFAULT 0, assignee TEXT NOT NULL DEFAULT '',"
+    "  reason TEXT NOT NULL, opened_at INTEGER NOT NULL, last_activity INTEGER NOT NULL,"
+    "  closed_at INTEGER, outcome TEXT NOT NULL DEFAULT '');"
+    "CREATE UNIQUE INDEX handover_open ON handover(platform, account, sender)"
+    "  WHERE state <> 'closed';"
+    "CREATE INDEX handover_state ON handover(state, last_activity);"
+    "CREATE TABLE staff_audit ("
+    "  id INTEGER PRIMARY KEY, at INTEGER NOT NULL, staff TEXT NOT NULL, role TEXT NOT NULL,"
+    "  action TEXT NOT NULL, handover_id INTEGER NOT NULL, station TEXT NOT NULL,"
+    "  detail TEXT NOT NULL);"
+    "CREATE INDEX staff_audit_station ON staff_audit(station, id);"
+    "ALTER TABLE outbox ADD COLUMN author TEXT NOT NULL DEFAULT 'bot';"
+    "CREATE INDEX inbox_conversation ON inbox(platform, account, sender, id);",
 };
 
 void Migrate(SQLite::Database& db) {
