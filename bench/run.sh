@@ -48,7 +48,11 @@ KEEP_TMP=${KEEP_TMP:-0}
 PERF=${PERF:-0}
 
 if [[ "$SKIP_BUILD" != 1 ]]; then
-  cmake --build "$BUILD_DIR" -j2 --target wache wache_bench wache_bench_bare >/dev/null
+  if ! build_log=$(cmake --build "$BUILD_DIR" -j2 --target wache wache_bench wache_bench_bare 2>&1); then
+    echo "$build_log" | tail -30
+    echo "run.sh: the build failed (SKIP_BUILD=1 runs the binaries already in $BUILD_DIR)" >&2
+    exit 1
+  fi
 fi
 
 TMP=$(mktemp -d /tmp/wache-bench.XXXXXX)
@@ -206,6 +210,26 @@ if ((busy > 15)); then
   echo "WARNING: something else is using the CPU; the figures will be lower than this machine can do"
 fi
 
+# CPU time of the whole machine and of this script's finished children (the servers, the
+# generator, wache check), in seconds; their difference over a section is what other
+# processes took from the cores while it ran. Runs in this shell (not in $(...)), because
+# a subshell's `times` starts from zero.
+cpu_mark() {  # sets CPU_MARK="machine children"
+  times >"$TMP/times"
+  CPU_MARK="$(awk '/^cpu / { print ($2 + $3 + $4 + $7 + $8) / 100 }' /proc/stat) $(awk 'NR == 2 {
+    split($1, u, "m"); split($2, s, "m"); print u[1] * 60 + u[2] + s[1] * 60 + s[2] }' "$TMP/times")"
+}
+report_others() {  # after a section: what other processes used since the last cpu_mark
+  local before=$CPU_MARK
+  cpu_mark
+  awk -v a="$before" -v b="$CPU_MARK" 'BEGIN {
+    split(a, x, " "); split(b, y, " ")
+    others = (y[1] - x[1]) - (y[2] - x[2])
+    if (others < 0) others = 0
+    printf "  (other processes used %.1f CPU-seconds during this section%s)\n", others,
+      others > 2 ? ": the figures above are low" : "" }'
+}
+
 # 1. wache serve -----------------------------------------------------------------------------
 WPORT=$(free_port)
 SPORT=$(free_port)
@@ -213,6 +237,7 @@ start_server wache "$WPORT" "$WACHE" serve --config "$TMP/wache.yaml" --port "$W
   --api-base-url "http://127.0.0.1:$SPORT"
 echo
 echo "### 1. wache serve (pid $SERVER_PID, port $WPORT; fake platform API on $SPORT)"
+cpu_mark
 if [[ "$PERF" == 1 ]]; then
   # The middle of the full-load phase: after the warm-up and its drain, before the half load.
   (
@@ -229,6 +254,7 @@ fi
 log_bytes=$(stat -c %s "$TMP/wache.log")
 # KILL: the intake phase left a queue, and a clean stop would work on it for up to 10 s.
 stop_server KILL
+report_others
 if [[ "$PERF" == 1 ]]; then
   wait "$PERF_PID" || true
   echo
@@ -247,10 +273,12 @@ grep '^whatsapp ' "$TMP/targets4.all" >"$TMP/targets_bare"
 start_server bare "$BPORT" "$BARE" "$BPORT"
 echo
 echo "### 2. bare cpp-httplib ceiling (pid $SERVER_PID, port $BPORT): 200 to POST /webhook/whatsapp"
+cpu_mark
 "${gen_cmd[@]}" "$BENCH" load --label bare --no-replies --url "http://127.0.0.1:$BPORT" \
   --targets "$TMP/targets_bare" --server-pid "$SERVER_PID" --connections "$CONNECTIONS" \
   --warmup "$WARMUP" --duration "$DURATION" | tee "$TMP/bare.txt"
 stop_server
+report_others
 
 # 3. 120 accounts, 100,000 stored conversations ----------------------------------------------
 echo
@@ -290,6 +318,7 @@ start_server wache_big "$WPORT" "$WACHE" serve --config "$TMP/wache_big.yaml" --
   --api-base-url "http://127.0.0.1:$SPORT"
 sleep 0.5
 idle_hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
+cpu_mark
 echo "  after start, idle: peak RSS (VmHWM) $((idle_hwm / 1024)) MB"
 # The generator's message i writes as sender BIG_PREFIX+i to account i % BIG_ACCOUNTS, i.e.
 # to a stored conversation while i < BIG_CONVERSATIONS.
@@ -300,6 +329,7 @@ echo "  after start, idle: peak RSS (VmHWM) $((idle_hwm / 1024)) MB"
   tee "$TMP/big.txt"
 big_hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
 stop_server
+report_others
 
 # 4. wache check over many flow files --------------------------------------------------------
 echo
@@ -320,12 +350,14 @@ time_check() {  # time_check FLOWS_DIR: median ms; the last run's output stays i
 "$BENCH" gen-flows --from "$ROOT/flows" --to "$TMP/flows_all" --count "$FLOW_FILES"
 "$BENCH" gen-flows --from "$ROOT/flows" --to "$TMP/flows_plain" --count "$FLOW_FILES" \
   --no-interrupt-copies >/dev/null
+cpu_mark
 shipped_ms=$(time_check "$ROOT/flows")
 echo "  shipped flows ($(ls "$ROOT"/flows/*.yaml | wc -l) files): median $shipped_ms; $(tail -1 "$TMP/check.out")"
 plain_ms=$(time_check "$TMP/flows_plain")
 echo "  $FLOW_FILES files, copies of the non-interrupt flows only: median $plain_ms; $(tail -1 "$TMP/check.out")"
 all_ms=$(time_check "$TMP/flows_all")
 echo "  $FLOW_FILES files, copies of every flow but the fallback: median $all_ms; $(tail -1 "$TMP/check.out")"
+report_others
 
 # Summary ------------------------------------------------------------------------------------
 w_acc=$(result "$TMP/wache.txt" full accepted_per_s)
