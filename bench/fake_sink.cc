@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <string_view>
+#include <thread>
 
 #include "bench/bench_util.h"
 
@@ -34,7 +35,8 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
 
 }  // namespace
 
-FakeSink::FakeSink(Correlator& correlator) : correlator_(correlator) {}
+FakeSink::FakeSink(Correlator& correlator, std::chrono::milliseconds delay)
+    : correlator_(correlator), delay_(delay) {}
 
 FakeSink::~FakeSink() { Stop(); }
 
@@ -45,6 +47,8 @@ bool FakeSink::Start(int port) {
   // after 5 requests, which would make the gateway reconnect all the time.
   server_->set_keep_alive_max_count(1000000);
   server_->set_keep_alive_timeout(60);
+  // Enough threads for every connection the gateway may hold while answers are delayed.
+  server_->new_task_queue = [] { return new httplib::ThreadPool(32); };
   // One catch-all route (a pre-routing handler would run before httplib reads the body).
   server_->Post("/.*",
                 [this](const httplib::Request& req, httplib::Response& res) { Handle(req, res); });
@@ -69,7 +73,8 @@ FakeSink::Counts FakeSink::counts() const {
 }
 
 void FakeSink::Handle(const httplib::Request& req, httplib::Response& res) {
-  const int64_t now = NowNs();
+  const int64_t now = NowNs();  // arrival: the reply has reached the platform
+  if (delay_.count() > 0) std::this_thread::sleep_for(delay_);
   const std::string_view path(req.path);
   const std::string_view body(req.body);
   const std::string id = std::to_string(ids_.fetch_add(1) + 1);

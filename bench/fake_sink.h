@@ -14,6 +14,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -31,7 +32,8 @@ namespace wache::bench {
 
 class FakeSink {
  public:
-  explicit FakeSink(Correlator& correlator);
+  // `delay`: how long every answer takes (0: at once), to play a platform's round trip.
+  explicit FakeSink(Correlator& correlator, std::chrono::milliseconds delay = {});
   ~FakeSink();  // Stop()s
 
   // Listens on 127.0.0.1:port (0: any free port). False if it cannot bind.
@@ -51,6 +53,7 @@ class FakeSink {
   void Handle(const httplib::Request& req, httplib::Response& res);
 
   Correlator& correlator_;
+  std::chrono::milliseconds delay_;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
   int port_ = 0;

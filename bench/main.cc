@@ -35,6 +35,7 @@ struct LoadCommand {
   bool half = true;       // after full load, half of it at a fixed rate
   bool replies = true;    // false: the server does not answer (the bare ceiling)
   int sink_port = 0;      // the fake platform API's port (0: any; the gateway must know it)
+  int sink_delay_ms = 0;  // every answer of the fake platform API takes this long
   int server_pid = 0;     // for CPU and memory of the server
   double drain = 20;      // seconds to wait for outstanding replies after a phase
   int timeout_ms = 5000;
@@ -270,7 +271,7 @@ int RunLoad(const LoadCommand& cmd) {
     prefix = "49" + std::to_string(100000 + rd() % 900000);
   }
   Correlator correlator(prefix, cmd.max_messages);
-  FakeSink sink(correlator);
+  FakeSink sink(correlator, std::chrono::milliseconds(cmd.sink_delay_ms));
   if (cmd.replies) {
     if (!sink.Start(cmd.sink_port)) {
       std::cerr << "wache_bench: the sink cannot listen on 127.0.0.1:" << cmd.sink_port << "\n";
@@ -344,6 +345,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   l->add_flag("!--no-replies", load.replies, "the server does not answer (the bare ceiling)");
   l->add_option("--sink-port", load.sink_port, "port of the fake platform API")
+      ->capture_default_str();
+  l->add_option("--sink-delay-ms", load.sink_delay_ms,
+                "the fake platform API answers after this long (a real API's round trip)")
       ->capture_default_str();
   l->add_option("--server-pid", load.server_pid, "pid of the server, for its CPU and memory");
   l->add_option("--drain", load.drain, "seconds to wait for late replies after each phase")
