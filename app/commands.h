@@ -38,6 +38,8 @@ int RunErase(const CommonOptions& opts, const std::string& account, const std::s
              int older_than_days);
 // Lists dead-lettered replies, or requeues one (`retry_id`) or all of them.
 int RunDeadLetters(const CommonOptions& opts, int limit, int64_t retry_id, bool retry_all);
+// Prints one account's effective configuration and where each value comes from.
+int RunConfigShow(const CommonOptions& opts, const std::string& account_id);
 int RunTest(const CommonOptions& opts, const std::vector<std::string>& paths, bool verbose);
 // Draws flows as diagrams: `format` is "mermaid" or "dot"; `flow` empty = every flow;
 // `out_dir` empty = stdout, else one file per flow (and README.md for mermaid).

@@ -74,6 +74,14 @@ int main(int argc, char** argv) {
   dead->add_flag("--retry-all", dead_retry_all, "send every dead letter again")
       ->excludes(retry_one);
 
+  std::string config_account;
+  auto* config_cmd = app.add_subcommand("config", "show the configuration as the gateway sees it");
+  auto* config_show = config_cmd->add_subcommand(
+      "show", "one account's effective values (defaults → station → account) and their origin");
+  add_common(config_show);
+  config_show->add_option("ACCOUNT", config_account, "the account id")->required();
+  config_cmd->require_subcommand(1);
+
   wache::app::SendTestOptions st;
   auto* send_test = app.add_subcommand(
       "send-test", "send a correctly signed example webhook to a running 'wache serve'");
@@ -115,6 +123,7 @@ int main(int argc, char** argv) {
   if (erase->parsed()) {
     return wache::app::RunErase(common, erase_account, erase_sender, older_than_days);
   }
+  if (config_show->parsed()) return wache::app::RunConfigShow(common, config_account);
   if (dead->parsed()) {
     return wache::app::RunDeadLetters(common, dead_limit, dead_retry, dead_retry_all);
   }

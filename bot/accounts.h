@@ -1,15 +1,20 @@
 // Account configuration: which platform channels Wache answers for, and the variables
 // their replies use ({emergency_number}, {online_station_url}, ...). Read from
-// config/wache.yaml: force-wide `defaults`, then each account overrides what differs.
+// config/wache.yaml in three layers: force-wide `defaults`, then the account's station
+// (authority) under `stations:`, then the account itself; each layer overrides only what
+// it names. Every effective value remembers where it came from (`wache config show`).
 //
 // Not for: secrets (they come from the environment; see the webhook issue).
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "bot/diagnostics.h"
+#include "calendar/spec.h"
+#include "calendar/staffing_calendar.h"
 
 namespace wache::bot {
 
@@ -20,7 +25,15 @@ struct Account {
   std::string name;             // shown to operators
   std::string language = "de";  // default language of replies
   int conversation_timeout_minutes = 30;
-  std::map<std::string, std::string> variables;  // defaults merged with the account's own
+  std::map<std::string, std::string> variables;  // defaults, station, account merged
+  std::string station;       // id under `stations:`; "" if the account names none
+  std::string station_name;  // the station's `name:`
+  // When the social-media team is on duty (null: the config gives no calendar).
+  calendar::CalendarSpec calendar_spec;
+  std::shared_ptr<const calendar::StaffingCalendar> calendar;
+  // Where each effective value came from: "language", "conversation_timeout_minutes",
+  // "calendar.<key>", "variables.<name>" -> "defaults (wache.yaml:12)" etc.
+  std::map<std::string, std::string> origin;
   SourceLocation where;
 };
 
@@ -30,6 +43,7 @@ struct GatewayConfig {
   std::string templates_dir = "templates";
   std::string database = "var/wache.db";
   std::vector<Account> accounts;
+  std::vector<std::string> stations;  // ids under `stations:`, in file order
 
   const Account* FindAccount(const std::string& id) const;
   // The variable names any account defines (for the template checks).

@@ -1,5 +1,7 @@
 #include "bot/conversation_tests.h"
 
+#include <date/date.h>
+
 #include <deque>
 
 #include "bot/engine.h"
@@ -49,6 +51,8 @@ class TestCase {
         platform_(std::move(platform)),
         name_(std::move(name)),
         out_(out) {}
+
+  void StartAt(TimePoint t) { clock_.Set(t); }
 
   // Returns true if every step passed. Stops at the first failure: later steps would only
   // report consequences of it.
@@ -223,7 +227,21 @@ void RunFile(const std::string& file, std::shared_ptr<const Playbook> pb, const 
                            ? test["name"].Scalar()
                            : "(unnamed test at line " + std::to_string(r.At(test).line) + ")";
     TestCase tc(r, pb, *account, platform, name, out);
-    bool ok = tc.Run(test["steps"]);
+    bool ok = true;
+    if (test["at"]) {
+      // The moment the conversation starts, in UTC: office hours, holidays and off-duty
+      // steps depend on it. Without it: Friday 2027-01-15 08:00 UTC, a working morning.
+      std::istringstream in(test["at"].Scalar());
+      date::sys_seconds at;
+      in >> date::parse("%Y-%m-%dT%H:%M%Z", at);
+      if (in.fail()) {
+        diags.Error(r.At(test["at"]), "at: is a UTC time like 2026-12-24T18:00Z");
+        ok = false;
+      } else {
+        tc.StartAt(at);
+      }
+    }
+    ok = ok && tc.Run(test["steps"]);
     if (diags.has_errors()) {
       out << diags.Format();
       diags = Diagnostics();

@@ -1,5 +1,7 @@
 #include "bot/engine.h"
 
+#include "calendar/format.h"
+
 #include <algorithm>
 
 #include "bot/language.h"
@@ -37,8 +39,12 @@ void AddFlag(Decision& d, const std::string& flag) {
 class Turn {
  public:
   Turn(const Playbook& pb, const Account& account, const std::string& platform,
-       ConversationState& state, Decision& d)
-      : pb_(pb), account_(account), platform_(platform), state_(state), d_(d) {}
+       ConversationState& state, Decision& d, TimePoint now)
+      : pb_(pb), account_(account), platform_(platform), state_(state), d_(d), now_(now) {}
+
+  // The account's team is off duty now (its calendar says so). Without a calendar the bot
+  // cannot know and assumes on duty: the flows' normal path.
+  bool OffDuty() const { return account_.calendar && !account_.calendar->IsStaffed(now_); }
 
   void Say(const std::string& key) { d_.replies.push_back(Render(key)); }
 
@@ -46,7 +52,7 @@ class Turn {
     Reply r = Render(step.ask);
     for (const auto& c : step.choices) {
       RenderedText label = pb_.templates.Render(c.label, state_.language, account_.language,
-                                                platform_, account_.variables, 0);
+                                                platform_, Variables(), 0);
       r.buttons.push_back(
           {ButtonPayload(flow.name, step.id, c.id), label.found ? label.text : c.label, c.label});
     }
@@ -95,6 +101,14 @@ class Turn {
     while (index >= 0 && index < static_cast<int>(flow.steps.size()) &&
            steps_run_++ < kMaxStepsPerMessage) {
       const Step& step = flow.steps[static_cast<size_t>(index)];
+      if (!step.if_off_duty.empty() && OffDuty()) {
+        // The step's off-duty version (e.g. "the control centre looks after this channel").
+        int alternative = flow.StepIndex(step.if_off_duty);
+        if (alternative >= 0 && alternative != index) {
+          index = alternative;
+          continue;
+        }
+      }
       d_.step = step.id.empty() ? "#" + std::to_string(index + 1) : step.id;
       if (step.handover) AddFlag(d_, "handover");
       if (step.is_ask()) {
@@ -119,9 +133,24 @@ class Turn {
   }
 
  private:
+  // The account's variables, plus {next_staffed_time} when it has a calendar (computed once
+  // per message, in the conversation's language and the calendar's time zone).
+  const std::map<std::string, std::string>& Variables() {
+    if (!account_.calendar) return account_.variables;
+    if (!with_time_) {
+      with_time_ = account_.variables;
+      auto next = account_.calendar->NextStaffedStart(now_);
+      const std::string& language = state_.language.empty() ? account_.language : state_.language;
+      (*with_time_)["next_staffed_time"] =
+          next ? calendar::FormatNextStaffed(*next, now_, account_.calendar->time_zone(), language)
+               : "";
+    }
+    return *with_time_;
+  }
+
   Reply Render(const std::string& key) {
     RenderedText t = pb_.templates.Render(key, state_.language, account_.language, platform_,
-                                          account_.variables, state_.turns);
+                                          Variables(), state_.turns);
     if (!t.found) {
       // `wache check` reports this; at runtime say something rather than nothing.
       AddFlag(d_, "missing_template");
@@ -135,6 +164,8 @@ class Turn {
   const std::string& platform_;
   ConversationState& state_;
   Decision& d_;
+  TimePoint now_;
+  std::optional<std::map<std::string, std::string>> with_time_;
   int steps_run_ = 0;
 };
 
@@ -186,7 +217,7 @@ Result<Decision> Engine::Handle(const InboundMessage& msg, const Account& accoun
   state.last_activity = now;
 
   Decision d;
-  Turn turn(pb, account, msg.platform, state, d);
+  Turn turn(pb, account, msg.platform, state, d, now);
   const NormalizedText text = Normalize(msg.text);
   const bool has_text = !msg.text.empty();
 
@@ -227,7 +258,7 @@ Result<Decision> Engine::Handle(const InboundMessage& msg, const Account& accoun
   if (has_text) {
     for (const auto& m : pb.matcher->Match(Priority::kNotice, text, msg.text)) {
       Decision notice;
-      Turn notice_turn(pb, account, msg.platform, state, notice);
+      Turn notice_turn(pb, account, msg.platform, state, notice, now);
       std::string pending_flow = state.flow, pending_step = state.step;
       int retries = state.retries;
       notice_turn.StartFlow(*m.flow, m.trigger->start_at);

@@ -131,13 +131,17 @@ Step ReadStep(YamlReader& r, const YAML::Node& node) {
     r.diags().Error(s.where, "a step is a map like '- say: common.hello' or '- ask: ...'");
     return s;
   }
-  r.CheckKeys(
-      node, {"id", "say", "ask", "choices", "if_not_understood", "next", "flow", "end", "handover"},
-      "a step");
+  r.CheckKeys(node,
+              {"id", "say", "ask", "choices", "if_not_understood", "next", "flow", "end",
+               "handover", "if_off_duty"},
+              "a step");
   if (node["id"]) s.id = r.String(node["id"], "a step id").value_or("");
   if (node["say"]) s.say = r.String(node["say"], "a template key").value_or("");
   if (node["ask"]) s.ask = r.String(node["ask"], "a template key").value_or("");
   if (node["handover"]) s.handover = r.Bool(node["handover"], "handover").value_or(false);
+  if (node["if_off_duty"]) {
+    s.if_off_duty = r.String(node["if_off_duty"], "the id of a step in this flow").value_or("");
+  }
   if (!s.say.empty() && !s.ask.empty()) {
     r.diags().Error(s.where, "a step either says or asks; split it into two steps");
   }

@@ -80,6 +80,9 @@ struct Step {
   bool has_if_not_understood = false;
   Target next;            // after a say step
   bool handover = false;  // ask staff to take over (sets the "handover" flag)
+  // A step of the same flow run instead when the account's team is off duty (its
+  // calendar): "staff are back {next_staffed_time}; the control centre ...". "" = none.
+  std::string if_off_duty;
   SourceLocation where;
 
   bool is_ask() const { return !ask.empty(); }

@@ -133,6 +133,23 @@ class Checker {
         }
       }
       CheckTarget(f, s.next, s.where, step_ids);
+      if (!s.if_off_duty.empty()) {
+        Target off;
+        off.step = s.if_off_duty;
+        CheckTarget(f, off, s.where, step_ids);
+        if (s.if_off_duty == s.id) {
+          diags_.Error(s.where, "if_off_duty names the step itself; name another step of '" +
+                                    f.name + "' that says what happens off duty");
+        }
+        for (const auto& a : cfg_.accounts) {
+          if (!a.calendar) {
+            diags_.Warning(s.where, "step uses if_off_duty, but account '" + a.id +
+                                        "' has no calendar: it always takes the on-duty path "
+                                        "(add calendar: under defaults:, its station or it)");
+            break;
+          }
+        }
+      }
     }
     CheckReachable(f);
     for (const auto& t : f.triggers) {
@@ -165,6 +182,7 @@ class Checker {
       auto go = [&](const Target& t) {
         if (!t.step.empty()) todo.push_back(f.StepIndex(t.step));
       };
+      if (!s.if_off_duty.empty()) todo.push_back(f.StepIndex(s.if_off_duty));
       if (s.is_ask()) {
         for (const auto& c : s.choices) go(c.next);
         go(s.if_not_understood.then);
@@ -308,6 +326,22 @@ class Checker {
         }
         for (const auto& [platform, text] : all) {
           for (const auto& var : VariablesIn(text)) {
+            if (var.name == "next_staffed_time") {
+              // Filled in by the engine from the account's calendar.
+              for (const auto& a : cfg_.accounts) {
+                // Harmless when only if_off_duty steps say it (they need a calendar to run),
+                // so a warning, not an error.
+                if (!a.calendar) {
+                  diags_.Warning(t.where, "template '" + key + "' (" + lang +
+                                              ") uses {next_staffed_time}, but account '" + a.id +
+                                              "' has no calendar; add calendar: (time_zone, "
+                                              "staffed) under defaults:, its station or the "
+                                              "account");
+                  break;
+                }
+              }
+              continue;
+            }
             if (std::find(variables.begin(), variables.end(), var.name) == variables.end()) {
               diags_.Error(t.where, "template '" + key + "' (" + lang +
                                         ") uses unknown variable {" + var.name + "}" +

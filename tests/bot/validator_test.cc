@@ -99,6 +99,29 @@ TEST(ValidatorTest, UnknownFlowGetsDidYouMean) {
                         "'emergency'?)"));
 }
 
+TEST(ValidatorTest, IfOffDutyNamesAStepOfTheFlow) {
+  Installation in;
+  in.config += "defaults:\n  calendar: { time_zone: Europe/Berlin, staffed: \"mo-fr 8-16\" }\n";
+  in.flows.push_back(
+      "flow: menu\nwhen:\n  keywords: [menu]\nsteps:\n"
+      "  - id: start\n    say: fallback.text\n    if_off_duty: closd\n    end: true\n"
+      "  - id: closed\n    say: fallback.text\n");
+  EXPECT_THAT(in.Check().Format(),
+              HasSubstr("unknown step 'closd' in flow 'menu' (did you mean 'closed'?)"));
+}
+
+TEST(ValidatorTest, IfOffDutyWithoutACalendarIsAWarningAndItsStepCountsAsReachable) {
+  Installation in;
+  in.flows.push_back(
+      "flow: menu\nwhen:\n  keywords: [menu]\nsteps:\n"
+      "  - id: start\n    say: fallback.text\n    if_off_duty: closed\n    end: true\n"
+      "  - id: closed\n    say: fallback.text\n");
+  const std::string out = in.Check().Format();
+  EXPECT_THAT(out,
+              HasSubstr("warning: step uses if_off_duty, but account 'koeln' has no calendar"));
+  EXPECT_THAT(out, Not(HasSubstr("unreachable")));
+}
+
 TEST(ValidatorTest, UnknownStartAtStepIsAnError) {
   Installation in;
   in.flows.push_back(

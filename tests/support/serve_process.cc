@@ -38,7 +38,7 @@ ServeProcess::ServeProcess(std::filesystem::path config, int port, std::filesyst
 
 ServeProcess::~ServeProcess() { Kill(); }
 
-void ServeProcess::Start() {
+bool ServeProcess::Start() {
   std::vector<std::string> args = {WACHE_BINARY,     "serve",  "--config",
                                    config_.string(), "--port", std::to_string(port_)};
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
@@ -56,10 +56,11 @@ void ServeProcess::Start() {
   httplib::Client c("127.0.0.1", port_);
   c.set_connection_timeout(0, 100000);
   for (int i = 0; i < 200; ++i) {
-    if (auto r = c.Get("/healthz"); r && r->status == 200) return;
+    if (auto r = c.Get("/healthz"); r && r->status == 200) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(25));
   }
   ADD_FAILURE() << "wache serve did not start; see " << log_;
+  return false;
 }
 
 void ServeProcess::Kill(int sig) {

@@ -20,8 +20,9 @@ class ServeProcess {
   ServeProcess(std::filesystem::path config, int port, std::filesystem::path log,
                std::vector<std::string> extra_args = {});
   ~ServeProcess();
-  // Starts the process and waits until /healthz answers (test failure if it never does).
-  void Start();
+  // Starts the process and waits until /healthz answers. False (and a test failure) if it
+  // never does: the log says why.
+  [[nodiscard]] bool Start();
   void Kill(int sig = 9);
 
  private:

@@ -54,7 +54,7 @@ class CliTest : public ::testing::Test {
     serve_ = std::make_unique<testing::ServeProcess>(
         dir_ / "wache.yaml", port_, dir_ / "serve.log",
         std::vector<std::string>{"--api-base-url", fake_.base_url()});
-    serve_->Start();
+    ASSERT_TRUE(serve_->Start());
   }
   void TearDown() override {
     serve_.reset();

@@ -61,7 +61,7 @@ TEST(CrashTest, KilledAtRandomMomentsNoAcknowledgedMessageIsLostOrAnsweredTwice)
 
   const int port = FreePort();
   ServeProcess serve(dir / "wache.yaml", port, dir / "serve.log");
-  serve.Start();
+  ASSERT_TRUE(serve.Start());
 
   constexpr int kMessages = 120;
   std::mt19937 rng(20261121);
@@ -96,7 +96,7 @@ TEST(CrashTest, KilledAtRandomMomentsNoAcknowledgedMessageIsLostOrAnsweredTwice)
         acknowledged = res && res->status == 200;
         ++kills;
         next_kill = i + kill_after(rng);
-        serve.Start();
+        ASSERT_TRUE(serve.Start());
         continue;
       }
       auto res = client.Post("/webhook/whatsapp", {{name, value}}, body, "application/json");
