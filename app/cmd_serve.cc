@@ -11,6 +11,7 @@
 #include "app/commands.h"
 #include "app/loading.h"
 #include "store/sqlite_delivery_store.h"
+#include "store/sqlite_handover_store.h"
 #include "store/sqlite_state_store.h"
 #include "webhook/gateway.h"
 #include "webhook/json_log.h"
@@ -43,6 +44,12 @@ int RunServe(const CommonOptions& opts, int port, const std::string& api_base_ur
     std::cerr << "wache serve: " << delivery.status().message() << "\n";
     return 1;
   }
+  // Hand-overs to staff and the staff audit log: the same file again.
+  auto handovers = store::SqliteHandoverStore::Open(loaded->config.database);
+  if (!handovers.ok()) {
+    std::cerr << "wache serve: " << handovers.status().message() << "\n";
+    return 1;
+  }
   bot::SystemClock clock;
   webhook::HttplibClient http;
   // Block the stop signals before any thread starts, so that only sigwait below sees them.
@@ -55,8 +62,9 @@ int RunServe(const CommonOptions& opts, int port, const std::string& api_base_ur
   webhook::GatewayOptions go;
   go.port = port;
   go.console = &std::cout;
-  auto gateway = webhook::Gateway::Start(loaded->config, loaded->webhook, loaded->playbook,
-                                         *store.value(), *delivery.value(), clock, http, go);
+  auto gateway =
+      webhook::Gateway::Start(loaded->config, loaded->webhook, loaded->playbook, *store.value(),
+                              *delivery.value(), *handovers.value(), clock, http, go);
   if (!gateway.ok()) {
     std::cerr << "wache serve: " << gateway.status().message() << "\n";
     return 1;

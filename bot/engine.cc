@@ -196,7 +196,8 @@ std::shared_ptr<const Playbook> Engine::CurrentPlaybook() const {
   return playbook_;
 }
 
-Result<Decision> Engine::Handle(const InboundMessage& msg, const Account& account) {
+Result<Decision> Engine::Handle(const InboundMessage& msg, const Account& account,
+                                HandleOptions options) {
   std::shared_ptr<const Playbook> pb_holder = CurrentPlaybook();
   const Playbook& pb = *pb_holder;
   const TimePoint now = msg.time.value_or(clock_.Now());
@@ -252,6 +253,10 @@ Result<Decision> Engine::Handle(const InboundMessage& msg, const Account& accoun
       turn.StartFlow(*interrupts.front().flow, interrupts.front().trigger->start_at);
       return finish();
     }
+  }
+  if (options.interrupts_only) {  // staff have the conversation: no reply, nothing saved
+    d.language = state.language;
+    return d;
   }
 
   // Notices (personal data) go in front of whatever answers the message.

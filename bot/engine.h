@@ -67,6 +67,13 @@ struct Decision {
 std::string ButtonPayload(const std::string& flow, const std::string& step,
                           const std::string& choice_id);
 
+// How Engine::Handle may answer one message.
+struct HandleOptions {
+  // Only interrupt flows (emergencies) may answer; any other message gets no reply and the
+  // conversation state stays as it was. For conversations handed over to staff.
+  bool interrupts_only = false;
+};
+
 class Engine {
  public:
   // `playbook` must be fully loaded; `store` and `clock` must outlive the Engine.
@@ -74,7 +81,8 @@ class Engine {
 
   // Decides the replies to `msg` for `account` and saves the conversation state.
   // Fails only if the state store fails.
-  Result<Decision> Handle(const InboundMessage& msg, const Account& account);
+  Result<Decision> Handle(const InboundMessage& msg, const Account& account,
+                          HandleOptions options = {});
 
   // Replaces the playbook for the next messages (live editing); the caller checks it first.
   void SetPlaybook(std::shared_ptr<const Playbook> playbook);

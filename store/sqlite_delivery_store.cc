@@ -2,7 +2,9 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
+#include <tuple>
 
 #include "store/schema.h"
 
@@ -199,8 +201,8 @@ Status SqliteDeliveryStore::CompleteInbound(const webhook::AcceptedMessage& mess
     SQLite::Statement add(*db_,
                           "INSERT INTO outbox (inbox_id, conversation, platform, account, "
                           "account_ref, recipient, reply, menu_label, emergency, correlation_id, "
-                          "inbound_at, created_at, status, attempts, next_attempt_at, received_ms) "
-                          "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,'pending',0,?,?)");
+                          "inbound_at, created_at, status, attempts, next_attempt_at, received_ms, "
+                          "author) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,'pending',0,?,?,?)");
     const int64_t inbound = Seconds(message.message.time.value_or(now));
     for (const auto& r : replies) {
       add.reset();
@@ -218,6 +220,7 @@ Status SqliteDeliveryStore::CompleteInbound(const webhook::AcceptedMessage& mess
       add.bind(12, Seconds(now));
       add.bind(13, Seconds(now));
       add.bind(14, message.received_ms);
+      add.bind(15, r.author.empty() ? std::string("bot") : r.author);
       add.exec();
     }
     tx.commit();
@@ -237,7 +240,7 @@ Result<std::vector<webhook::OutboxRecord>> SqliteDeliveryStore::ClaimDue(bot::Ti
     SQLite::Statement q(*db_,
                         "SELECT o.id, o.inbox_id, o.platform, o.account, o.account_ref, "
                         "o.recipient, o.reply, o.menu_label, o.emergency, o.correlation_id, "
-                        "o.attempts, o.inbound_at, o.received_ms FROM outbox o "
+                        "o.attempts, o.inbound_at, o.received_ms, o.author FROM outbox o "
                         "WHERE o.status = 'pending' AND o.next_attempt_at <= ? "
                         "AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.conversation = "
                         "o.conversation AND p.id < o.id AND p.status IN ('pending','inflight') "
@@ -260,6 +263,9 @@ Result<std::vector<webhook::OutboxRecord>> SqliteDeliveryStore::ClaimDue(bot::Ti
       r.attempts = q.getColumn(10).getInt();
       r.inbound_at = FromSeconds(q.getColumn(11).getInt64());
       r.received_ms = q.getColumn(12).getInt64();
+      if (std::string author = q.getColumn(13).getString(); author != "bot") {
+        r.message.author = author;
+      }
       out.push_back(std::move(r));
     }
     SQLite::Statement claim(*db_,
@@ -510,6 +516,114 @@ Result<int> SqliteDeliveryStore::RequeueDead(int64_t id, bot::TimePoint now) {
     q.bind(2, id);
     q.bind(3, id);
     return q.exec();
+  });
+}
+
+Result<std::optional<webhook::LastInbound>> SqliteDeliveryStore::LastInboundOf(
+    const std::string& platform, const std::string& account, const std::string& sender) {
+  std::lock_guard lock(mu_);
+  return Guard("inbox last message", [&]() -> Result<std::optional<webhook::LastInbound>> {
+    SQLite::Statement q(*db_,
+                        "SELECT id, coalesce(sent_at, received_at) FROM inbox WHERE platform = ? "
+                        "AND account = ? AND sender = ? ORDER BY id DESC LIMIT 1");
+    q.bind(1, platform);
+    q.bind(2, account);
+    q.bind(3, sender);
+    if (!q.executeStep()) return std::optional<webhook::LastInbound>();
+    return std::optional<webhook::LastInbound>(
+        webhook::LastInbound{q.getColumn(0).getInt64(), FromSeconds(q.getColumn(1).getInt64())});
+  });
+}
+
+Result<int64_t> SqliteDeliveryStore::InsertReply(const webhook::OutboundMessage& r,
+                                                 const webhook::LastInbound& cause,
+                                                 const std::string& correlation_id,
+                                                 bot::TimePoint now) {
+  std::lock_guard lock(mu_);
+  return Guard("outbox insert", [&]() -> Result<int64_t> {
+    SQLite::Statement add(*db_,
+                          "INSERT INTO outbox (inbox_id, conversation, platform, account, "
+                          "account_ref, recipient, reply, menu_label, emergency, correlation_id, "
+                          "inbound_at, created_at, status, attempts, next_attempt_at, received_ms, "
+                          "author) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,'pending',0,?,0,?)");
+    add.bind(1, cause.inbox_id);
+    add.bind(2, ConversationOf(r));
+    add.bind(3, r.platform);
+    add.bind(4, r.account_id);
+    add.bind(5, r.account_ref);
+    add.bind(6, r.recipient);
+    add.bind(7, EncodeReply(r.reply));
+    add.bind(8, r.menu_label);
+    add.bind(9, r.emergency ? 1 : 0);
+    add.bind(10, correlation_id);
+    add.bind(11, Seconds(cause.at));
+    add.bind(12, Seconds(now));
+    add.bind(13, Seconds(now));
+    add.bind(14, r.author.empty() ? std::string("bot") : r.author);
+    add.exec();
+    return static_cast<int64_t>(db_->getLastInsertRowid());
+  });
+}
+
+Result<std::vector<webhook::ConversationEntry>> SqliteDeliveryStore::Conversation(
+    const std::string& platform, const std::string& account, const std::string& sender,
+    bot::TimePoint until, int limit) {
+  std::lock_guard lock(mu_);
+  return Guard("conversation read", [&]() -> Result<std::vector<webhook::ConversationEntry>> {
+    // Each entry's place: (the message it belongs to, the message before its replies, id).
+    struct Keyed {
+      int64_t inbox_id;
+      int kind;
+      webhook::ConversationEntry entry;
+    };
+    std::vector<Keyed> all;
+    SQLite::Statement in(*db_,
+                         "SELECT id, received_at, text, unsupported, button_payload FROM inbox "
+                         "WHERE platform = ? AND account = ? AND sender = ? AND received_at <= ? "
+                         "ORDER BY id DESC LIMIT ?");
+    in.bind(1, platform);
+    in.bind(2, account);
+    in.bind(3, sender);
+    in.bind(4, Seconds(until));
+    in.bind(5, limit);
+    while (in.executeStep()) {
+      webhook::ConversationEntry e;
+      e.from_person = true;
+      e.id = in.getColumn(0).getInt64();
+      e.at = FromSeconds(in.getColumn(1).getInt64());
+      e.text = in.getColumn(2).getString();
+      e.unsupported = in.getColumn(3).getString();
+      e.button = !in.getColumn(4).getString().empty();
+      all.push_back({e.id, 0, std::move(e)});
+    }
+    webhook::OutboundMessage key;
+    key.platform = platform;
+    key.account_id = account;
+    key.recipient = sender;
+    SQLite::Statement out(*db_,
+                          "SELECT id, inbox_id, created_at, reply, author, status FROM outbox "
+                          "WHERE conversation = ? AND created_at <= ? ORDER BY id DESC LIMIT ?");
+    out.bind(1, ConversationOf(key));
+    out.bind(2, Seconds(until));
+    out.bind(3, limit);
+    while (out.executeStep()) {
+      webhook::ConversationEntry e;
+      e.id = out.getColumn(0).getInt64();
+      e.at = FromSeconds(out.getColumn(2).getInt64());
+      bot::Reply reply = DecodeReply(out.getColumn(3).getString());
+      e.text = reply.text;
+      e.template_key = reply.template_key;
+      e.author = out.getColumn(4).getString();
+      e.status = out.getColumn(5).getString();
+      all.push_back({out.getColumn(1).getInt64(), 1, std::move(e)});
+    }
+    std::sort(all.begin(), all.end(), [](const Keyed& a, const Keyed& b) {
+      return std::tie(a.inbox_id, a.kind, a.entry.id) < std::tie(b.inbox_id, b.kind, b.entry.id);
+    });
+    std::vector<webhook::ConversationEntry> result;
+    const size_t skip = all.size() > static_cast<size_t>(limit) ? all.size() - limit : 0;
+    for (size_t i = skip; i < all.size(); ++i) result.push_back(std::move(all[i].entry));
+    return result;
   });
 }
 

@@ -47,6 +47,17 @@ class SqliteDeliveryStore final : public webhook::DeliveryStore {
   Result<int> AnonymiseBefore(bot::TimePoint cutoff) override;
   Result<std::vector<webhook::DeadLetter>> ListDead(int limit) override;
   Result<int> RequeueDead(int64_t id, bot::TimePoint now) override;
+  Result<std::optional<webhook::LastInbound>> LastInboundOf(const std::string& platform,
+                                                            const std::string& account,
+                                                            const std::string& sender) override;
+  Result<int64_t> InsertReply(const webhook::OutboundMessage& reply,
+                              const webhook::LastInbound& cause, const std::string& correlation_id,
+                              bot::TimePoint now) override;
+  Result<std::vector<webhook::ConversationEntry>> Conversation(const std::string& platform,
+                                                               const std::string& account,
+                                                               const std::string& sender,
+                                                               bot::TimePoint until,
+                                                               int limit) override;
   Status Ping() override;
 
  private:

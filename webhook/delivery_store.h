@@ -44,6 +44,25 @@ struct DeadLetter {
   bot::TimePoint created_at{};
 };
 
+// The person's last stored message in a conversation: what a staff reply answers.
+struct LastInbound {
+  int64_t inbox_id = 0;
+  bot::TimePoint at{};  // when the person sent it (the platforms' windows count from here)
+};
+
+// One stored message or reply of a conversation, for the staff transcript.
+struct ConversationEntry {
+  bool from_person = false;
+  int64_t id = 0;            // inbox id (person) or outbox id (reply)
+  bot::TimePoint at{};       // when the gateway took the message, or stored the reply
+  std::string text;          // what the person wrote, or the reply's text
+  std::string unsupported;   // the person sent this instead of text (image, location...)
+  bool button = false;       // the person tapped a button (text: its label, if sent)
+  std::string author;        // replies: "bot" or "staff:<name>"
+  std::string template_key;  // bot replies
+  std::string status;        // replies: pending | inflight | sent | dead
+};
+
 class DeliveryStore {
  public:
   virtual ~DeliveryStore() = default;
@@ -99,6 +118,22 @@ class DeliveryStore {
   // Sends a dead-lettered reply again (`id`, or every one with id 0): pending from `now`
   // with fresh attempts. Returns how many. The window and policies apply as usual.
   virtual Result<int> RequeueDead(int64_t id, bot::TimePoint now) = 0;
+  // The person's last message in a conversation, if any is stored.
+  virtual Result<std::optional<LastInbound>> LastInboundOf(const std::string& platform,
+                                                           const std::string& account,
+                                                           const std::string& sender) = 0;
+  // Stores a reply that no message handling produced (a staff reply): pending at once, sent
+  // in the conversation's order after the replies stored before it. It answers `cause` (its
+  // time decides the platform window). Returns the outbox id.
+  virtual Result<int64_t> InsertReply(const OutboundMessage& reply, const LastInbound& cause,
+                                      const std::string& correlation_id, bot::TimePoint now) = 0;
+  // One conversation as stored: the person's messages and all replies (bot and staff), in
+  // order (each message followed by what answered it), the newest `limit` entries stored up
+  // to `until`. Anonymised rows (retention) are left out.
+  virtual Result<std::vector<ConversationEntry>> Conversation(const std::string& platform,
+                                                              const std::string& account,
+                                                              const std::string& sender,
+                                                              bot::TimePoint until, int limit) = 0;
   // Store writable (for /readyz).
   virtual Status Ping() = 0;
 };

@@ -14,10 +14,12 @@ std::string ConversationOf(const AcceptedMessage& m) {
 
 Dispatcher::Dispatcher(bot::Engine& engine, const bot::GatewayConfig& accounts, Outbox& outbox,
                        Metrics& metrics, const Pseudonymizer& pseudonym, MenuLabel menu_label,
-                       int workers, DeliveryStore& store, const bot::Clock& clock)
+                       int workers, DeliveryStore& store, const bot::Clock& clock,
+                       staff::HandoverDesk& desk)
     : engine_(engine),
       store_(store),
       clock_(clock),
+      desk_(desk),
       accounts_(accounts),
       outbox_(outbox),
       metrics_(metrics),
@@ -109,8 +111,11 @@ void Dispatcher::Work() {
 void Dispatcher::Handle(const AcceptedMessage& m) {
   const bot::Account* account = accounts_.FindAccount(m.message.account);
   if (!account) return;  // the server only accepts messages for configured accounts
-  outbox_.MarkRead(m);
-  auto decided = engine_.Handle(m.message, *account);
+  // With staff, only emergencies get the bot's answer. Not marked read then: the person
+  // would take the blue ticks for a person having read it.
+  const std::optional<staff::Handover> handover = desk_.Current(m);
+  if (!handover) outbox_.MarkRead(m);
+  auto decided = engine_.Handle(m.message, *account, {.interrupts_only = handover.has_value()});
   if (!decided.ok()) {
     // The state store failed. The message stays unhandled in the inbox (nothing lost) and is
     // handled again when the gateway next starts.
@@ -123,10 +128,10 @@ void Dispatcher::Handle(const AcceptedMessage& m) {
   const bool emergency = std::find(d.flags.begin(), d.flags.end(), "emergency") != d.flags.end();
   spdlog::info(
       "correlation={} platform={} account={} sender={} flow={} step={} language={} "
-      "replies={} emergency={} message handled",
+      "replies={} emergency={} handover={} message handled",
       m.correlation_id, m.message.platform, account->id, pseudonym_(m.message.sender),
       d.flow.empty() ? "-" : d.flow, d.step.empty() ? "-" : d.step, d.language, d.replies.size(),
-      emergency ? "yes" : "no");
+      emergency ? "yes" : "no", handover ? std::to_string(handover->id) : "-");
   if (emergency) metrics_.Add("wache_emergency_replies_total", {{"platform", m.message.platform}});
   std::vector<OutboundMessage> out;
   for (const auto& r : d.replies) {
@@ -143,6 +148,11 @@ void Dispatcher::Handle(const AcceptedMessage& m) {
   }
   // Also with no replies (a silenced flow): the durable outbox marks the message handled.
   outbox_.Deliver(m, std::move(out));
+  if (handover) {
+    desk_.DuringHandover(m, *handover, d);
+  } else {
+    desk_.AfterBot(m, *account, d);
+  }
 }
 
 size_t Dispatcher::Stop(std::chrono::milliseconds grace) {

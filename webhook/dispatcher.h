@@ -6,6 +6,9 @@
 // Accept commits the messages to the DeliveryStore (deduped on platform + account + message
 // id) before it returns, so the server's 200 means "recorded"; a duplicate is acknowledged
 // and not queued again; Resume() queues what a previous run left unhandled.
+//
+// A conversation handed over to staff (webhook/staff/handover_desk.h) gets answers from
+// interrupt flows only; the desk opens hand-overs after the bot's answers.
 #pragma once
 
 #include <condition_variable>
@@ -24,6 +27,7 @@
 #include "webhook/delivery_store.h"
 #include "webhook/metrics.h"
 #include "webhook/pseudonym.h"
+#include "webhook/staff/handover_desk.h"
 
 namespace wache::webhook {
 
@@ -36,7 +40,7 @@ class Dispatcher final : public Inbox {
   // Everything passed by reference must outlive the Dispatcher.
   Dispatcher(bot::Engine& engine, const bot::GatewayConfig& accounts, Outbox& outbox,
              Metrics& metrics, const Pseudonymizer& pseudonym, MenuLabel menu_label, int workers,
-             DeliveryStore& store, const bot::Clock& clock);
+             DeliveryStore& store, const bot::Clock& clock, staff::HandoverDesk& desk);
 
   // Queues the messages a previous run accepted but did not handle. Call once at start.
   Status Resume();
@@ -64,6 +68,7 @@ class Dispatcher final : public Inbox {
   bot::Engine& engine_;
   DeliveryStore& store_;
   const bot::Clock& clock_;
+  staff::HandoverDesk& desk_;
   const bot::GatewayConfig& accounts_;
   Outbox& outbox_;
   Metrics& metrics_;

@@ -67,6 +67,14 @@ struct OutboundMessage {
   struct Template {
     std::string name, language;
   } window_template;
+  // Who wrote it: "" (stored as "bot") for the bot; "staff:<name>" for a staff reply.
+  std::string author;
+  // Messenger and Instagram: a person's reply after the 24-hour window, sent with the
+  // HUMAN_AGENT message tag (platforms.md 2.8). Set by the outbox at send time, only for
+  // staff replies: automated replies must never use it.
+  bool human_agent = false;
+
+  bool from_staff() const { return author.rfind("staff:", 0) == 0; }
 };
 
 // One HTTP call to a platform's send API, as an adapter renders it. The sender adds the

@@ -10,6 +10,7 @@ Result<std::unique_ptr<Gateway>> Gateway::Start(const bot::GatewayConfig& config
                                                 const WebhookConfig& webhook,
                                                 std::shared_ptr<const bot::Playbook> playbook,
                                                 bot::StateStore& store, DeliveryStore& delivery,
+                                                staff::HandoverStore& handovers,
                                                 const bot::Clock& clock, HttpClient& http,
                                                 GatewayOptions options) {
   std::unique_ptr<Gateway> g(new Gateway());
@@ -85,9 +86,16 @@ Result<std::unique_ptr<Gateway>> Gateway::Start(const bot::GatewayConfig& config
         "common.menu_button", language, account.language, "whatsapp", account.variables, 0);
     return t.found ? t.text : std::string("Menu");
   };
+  staff::HandoverSettings hs;
+  hs.idle = std::chrono::minutes(webhook.server.handover_idle_minutes);
+  for (const auto& f : playbook->flows.flows) {
+    if (f.priority == bot::Priority::kFallback) hs.fallback_flow = f.name;
+  }
+  g->desk_ = std::make_unique<staff::HandoverDesk>(handovers, clock, g->metrics_, g->pseudonym_,
+                                                   std::move(hs));
   g->dispatcher_ =
       std::make_unique<Dispatcher>(*g->engine_, config, *g->outbox_, g->metrics_, g->pseudonym_,
-                                   menu_label, webhook.server.workers, delivery, clock);
+                                   menu_label, webhook.server.workers, delivery, clock, *g->desk_);
   // Work left by the previous run first: replies in flight, then unhandled messages.
   if (Status s = g->outbox_->Start(); !s.ok()) return s;
   if (Status s = g->dispatcher_->Resume(); !s.ok()) return s;
@@ -102,7 +110,7 @@ Result<std::unique_ptr<Gateway>> Gateway::Start(const bot::GatewayConfig& config
     return delivery.Ping();
   });
   Gateway* raw = g.get();
-  g->server_->SetExtraMetrics([raw, &delivery, &clock]() {
+  g->server_->SetExtraMetrics([raw, &delivery, &handovers, &clock]() {
     std::string out;
     out += "# TYPE wache_inbox_queue_depth gauge\nwache_inbox_queue_depth " +
            std::to_string(raw->dispatcher_->QueueDepth()) + "\n";
@@ -119,6 +127,13 @@ Result<std::unique_ptr<Gateway>> Gateway::Start(const bot::GatewayConfig& config
           "wache_outbox_oldest_pending_age_seconds " +
           std::to_string(age) + "\n";
     }
+    if (auto open = handovers.CountOpen(); open.ok()) {
+      out += "# TYPE wache_handovers_open gauge\n";
+      for (const auto& [state, n] : open.value()) {
+        out += std::string("wache_handovers_open{state=\"") + staff::StateName(state) + "\"} " +
+               std::to_string(n) + "\n";
+      }
+    }
     return out;
   });
   if (Status s = g->server_->Start(); !s.ok()) return s;
@@ -127,6 +142,9 @@ Result<std::unique_ptr<Gateway>> Gateway::Start(const bot::GatewayConfig& config
         delivery, store, clock, webhook.server.retention_days, options.retention_period);
     g->retention_->Start();
   }
+  g->release_ = std::make_unique<staff::ReleaseJob>(
+      *g->desk_, handovers, clock, webhook.server.retention_days, options.handover_release_period);
+  g->release_->Start();
   return g;
 }
 
@@ -139,6 +157,7 @@ void Gateway::Stop(std::chrono::milliseconds grace) {
   if (dispatcher_) dispatcher_->Stop(grace);
   if (outbox_) outbox_->Stop();  // unsent replies stay stored for the next run
   if (retention_) retention_->Stop();
+  if (release_) release_->Stop();
 }
 
 bool Gateway::WaitIdle(std::chrono::milliseconds timeout) {

@@ -1,7 +1,8 @@
 // Gateway: `wache serve` assembled from its parts: one adapter per platform in use, the
 // webhook server, the dispatcher (durable inbox) with its workers, the stored outbox with
-// its senders and send policy, and the hourly retention job. Used by app/cmd_serve.cc and by the
-// end-to-end tests, so the tests run exactly what operators run.
+// its senders and send policy, the hourly retention job, and the hand-over desk with its
+// release job. Used by app/cmd_serve.cc and by the end-to-end tests, so the tests run exactly
+// what operators run.
 #pragma once
 
 #include <memory>
@@ -19,6 +20,9 @@
 #include "webhook/reply_sender.h"
 #include "webhook/retention.h"
 #include "webhook/server.h"
+#include "webhook/staff/handover_desk.h"
+#include "webhook/staff/handover_store.h"
+#include "webhook/staff/release_job.h"
 #include "webhook/stored_outbox.h"
 #include "webhook/webhook_config.h"
 
@@ -29,6 +33,8 @@ struct GatewayOptions {
   std::ostream* console = nullptr;  // console sink for accounts without credentials
   OutboxOptions outbox;             // its `policies` come from the config (platforms.*)
   std::chrono::milliseconds retention_period = std::chrono::hours(1);
+  // How often idle hand-overs are returned to the bot (server.handover_idle_minutes).
+  std::chrono::milliseconds handover_release_period = std::chrono::minutes(1);
 };
 
 class Gateway {
@@ -39,12 +45,14 @@ class Gateway {
                                                 const WebhookConfig& webhook,
                                                 std::shared_ptr<const bot::Playbook> playbook,
                                                 bot::StateStore& store, DeliveryStore& delivery,
+                                                staff::HandoverStore& handovers,
                                                 const bot::Clock& clock, HttpClient& http,
                                                 GatewayOptions options);
   ~Gateway();
 
   int port() const { return server_->port(); }
   Metrics& metrics() { return metrics_; }
+  const Pseudonymizer& pseudonym() const { return pseudonym_; }
   // Waits until every accepted message has been handled (tests).
   // Waits until every accepted message has been handled and, with a durable outbox, every
   // reply has been sent or dead-lettered (tests).
@@ -63,6 +71,8 @@ class Gateway {
   std::unique_ptr<bot::Engine> engine_;
   std::unique_ptr<ReplySender> sender_;
   std::unique_ptr<StoredOutbox> outbox_;
+  std::unique_ptr<staff::HandoverDesk> desk_;
+  std::unique_ptr<staff::ReleaseJob> release_;
   std::unique_ptr<Dispatcher> dispatcher_;
   std::unique_ptr<WebhookServer> server_;
   std::unique_ptr<RetentionJob> retention_;

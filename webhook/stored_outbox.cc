@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "webhook/staff/reply_window.h"
+
 namespace wache::webhook {
 
 StoredOutbox::StoredOutbox(DeliveryStore& store, ReplySender& sender, const bot::Clock& clock,
@@ -68,12 +70,36 @@ std::chrono::seconds StoredOutbox::Backoff(int attempts) {
   return std::chrono::seconds(std::max<int64_t>(1, static_cast<int64_t>(delay * jitter(rng_))));
 }
 
+Result<int64_t> StoredOutbox::Enqueue(const OutboundMessage& reply, const LastInbound& cause,
+                                      const std::string& correlation_id) {
+  auto id = store_.InsertReply(reply, cause, correlation_id, clock_.Now());
+  if (!id.ok()) return id;
+  {
+    std::lock_guard lock(mu_);
+    ++wakeups_;
+  }
+  cv_.notify_all();
+  return id;
+}
+
 void StoredOutbox::SendOne(const OutboxRecord& r) {
   const bot::TimePoint now = clock_.Now();
-  const OutboundMessage& m = r.message;
-  // Meta's platforms refuse free-form messages 24 hours after the person's last message
-  // (platforms.md 1.9, 2.8).
-  if (m.platform != "x" && now - r.inbound_at > options_.window) {
+  OutboundMessage m = r.message;
+  if (m.from_staff()) {
+    // A person answers: WhatsApp 24 hours, Messenger and Instagram up to 7 days with the
+    // HUMAN_AGENT tag after the first 24, X always. Never the bot's window template.
+    staff::ReplyWindow w = staff::StaffReplyWindow(m.platform, r.inbound_at, now);
+    if (!w.open) {
+      const std::string reason = "staff reply outside the platform's window; not sent";
+      store_.MarkDead(r.id, reason);
+      metrics_.Add("wache_replies_dead_total", {{"platform", m.platform}, {"reason", "window"}});
+      spdlog::warn("correlation={} reply={} not sent: {}", r.correlation_id, r.id, reason);
+      return;
+    }
+    m.human_agent = w.human_agent;
+  } else if (m.platform != "x" && now - r.inbound_at > options_.window) {
+    // Meta's platforms refuse free-form messages 24 hours after the person's last message
+    // (platforms.md 1.9, 2.8).
     SendOutsideWindow(r, now);
     return;
   }

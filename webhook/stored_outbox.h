@@ -9,7 +9,9 @@
 // reply older than the platform's 24-hour window is not sent free-form: WhatsApp sends the
 // configured template once in its place, otherwise it is dead-lettered with the reason.
 // Before each send the SendPolicy may hold a reply back (pacing, budgets) without using
-// up an attempt.
+// up an attempt. Staff replies (author "staff:<name>") follow the staff reply window instead
+// (webhook/staff/reply_window.h): tagged HUMAN_AGENT on Messenger and Instagram after 24
+// hours, never replaced by the window template.
 #pragma once
 
 #include <atomic>
@@ -54,6 +56,10 @@ class StoredOutbox final : public Outbox {
 
   void Deliver(const AcceptedMessage& cause, std::vector<OutboundMessage> replies) override;
   void MarkRead(const AcceptedMessage& message) override;
+  // Stores a reply that answers no newly handled message (a staff reply, `reply.author`
+  // "staff:<name>") and wakes the senders. Returns its outbox id.
+  Result<int64_t> Enqueue(const OutboundMessage& reply, const LastInbound& cause,
+                          const std::string& correlation_id);
 
   // Waits until no reply is pending or in flight (tests). False on timeout.
   bool WaitDrained(std::chrono::milliseconds timeout);

@@ -42,6 +42,9 @@ struct ServerConfig {
   // every hour while serving); 0 turns the automatic run off (then run `wache erase
   // --older-than-days N` from cron).
   int retention_days = 30;
+  // A conversation handed over to staff returns to the bot after this long without staff
+  // activity.
+  int handover_idle_minutes = 120;
 };
 
 struct PlatformConfig {

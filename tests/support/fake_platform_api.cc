@@ -554,7 +554,12 @@ std::string CheckMessengerOrInstagram(const json& body, bool instagram, Check& c
   FAKE_RETURN_IF_ERROR(CheckEnum(body, "messaging_type", "messaging_type", !instagram,
                                  {"RESPONSE", "UPDATE", "MESSAGE_TAG"}));
   const bool tagged = Str(body, "messaging_type") == "MESSAGE_TAG";
-  if (tagged) FAKE_RETURN_IF_ERROR(CheckString(body, "tag", "tag", {}));
+  // Message tags Meta lists; HUMAN_AGENT is a person's reply up to 7 days (platforms.md 2.8).
+  if (tagged) {
+    FAKE_RETURN_IF_ERROR(CheckEnum(body, "tag", "tag", true,
+                                   {"HUMAN_AGENT", "ACCOUNT_UPDATE", "CONFIRMED_EVENT_UPDATE",
+                                    "POST_PURCHASE_UPDATE", "CUSTOMER_FEEDBACK"}));
+  }
   if (!tagged && body.contains("tag")) {
     return "Param tag is only allowed with messaging_type MESSAGE_TAG.";
   }

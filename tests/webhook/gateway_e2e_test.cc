@@ -16,6 +16,7 @@
 #include "bot/accounts.h"
 #include "bot/playbook.h"
 #include "store/sqlite_delivery_store.h"
+#include "store/sqlite_handover_store.h"
 #include "store/sqlite_state_store.h"
 #include "tests/support/fake_platform_api.h"
 #include "webhook/example_payloads.h"
@@ -136,14 +137,15 @@ class GatewayE2ETest : public ::testing::Test {
     auto delivery = store::SqliteDeliveryStore::Open((dir_ / "state.db").string());
     ASSERT_TRUE(delivery.ok()) << delivery.status().message();
     delivery_ = std::move(delivery).value();
+    handovers_ = std::move(store::SqliteHandoverStore::Open((dir_ / "state.db").string())).value();
     GatewayOptions options;
     options.outbox.retry_base = std::chrono::seconds(1);
     options.outbox.retry_max = std::chrono::seconds(2);
     options.outbox.max_attempts = 4;
     options.port = 0;
     options.console = &console_;
-    auto g =
-        Gateway::Start(config_, webhook_, playbook_, *store_, *delivery_, clock_, http_, options);
+    auto g = Gateway::Start(config_, webhook_, playbook_, *store_, *delivery_, *handovers_, clock_,
+                            http_, options);
     ASSERT_TRUE(g.ok()) << g.status().message();
     gateway_ = std::move(g).value();
   }
@@ -212,6 +214,7 @@ class GatewayE2ETest : public ::testing::Test {
   std::shared_ptr<const bot::Playbook> playbook_;
   std::unique_ptr<store::SqliteStateStore> store_;
   std::unique_ptr<store::SqliteDeliveryStore> delivery_;
+  std::unique_ptr<store::SqliteHandoverStore> handovers_;
   bot::SystemClock clock_;
   HttplibClient http_;
   std::ostringstream console_;

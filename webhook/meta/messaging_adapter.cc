@@ -106,6 +106,11 @@ class MessagingAdapter final : public PlatformAdapter {
       json body = {{"recipient", {{"id", msg.recipient}}},
                    {"messaging_type", "RESPONSE"},
                    {"message", std::move(message)}};
+      if (msg.human_agent) {
+        // A staff member's reply after the 24-hour window (platforms.md 2.8, 3.6).
+        body["messaging_type"] = "MESSAGE_TAG";
+        body["tag"] = "HUMAN_AGENT";
+      }
       out.push_back({"POST", SendPath(msg.account_ref), body.dump(), "message"});
     }
     return out;
