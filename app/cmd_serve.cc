@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <iostream>
@@ -15,6 +16,7 @@
 #include "store/sqlite_state_store.h"
 #include "webhook/gateway.h"
 #include "webhook/json_log.h"
+#include "webhook/playbook_reloader.h"
 
 namespace wache::app {
 
@@ -57,6 +59,7 @@ int RunServe(const CommonOptions& opts, int port, const std::string& api_base_ur
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGINT);
   sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGHUP);  // reload flows and templates
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   webhook::GatewayOptions go;
@@ -87,8 +90,22 @@ int RunServe(const CommonOptions& opts, int port, const std::string& api_base_ur
   spdlog::info("try it: build/wache send-test --config {} --platform whatsapp --text \"Hallo\"",
                opts.config);
 
+  // Live editing: changed flow and template files are checked and swapped in; a broken
+  // edit is refused and logged, and the running version keeps serving.
+  webhook::PlaybookReloader reloader(loaded->config,
+                                     [&g](auto playbook) { g.SetPlaybook(std::move(playbook)); });
+  if (loaded->webhook.server.reload_watch_seconds > 0) {
+    reloader.Watch(std::chrono::seconds(loaded->webhook.server.reload_watch_seconds));
+    spdlog::info("watching {} and {} for edits (reload also with: kill -HUP {})",
+                 loaded->config.flows_dir, loaded->config.templates_dir, ::getpid());
+  }
+
   int sig = 0;
-  sigwait(&stop_signals, &sig);
+  while (sigwait(&stop_signals, &sig) == 0 && sig == SIGHUP) {
+    spdlog::info("SIGHUP: reloading flows and templates");
+    reloader.Reload();
+  }
+  reloader.Stop();
   spdlog::info("signal {}: stopping (no new webhooks; finishing queued messages)", sig);
   g.Stop();
   spdlog::info("stopped");

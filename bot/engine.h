@@ -86,9 +86,10 @@ class Engine {
 
   // Replaces the playbook for the next messages (live editing); the caller checks it first.
   void SetPlaybook(std::shared_ptr<const Playbook> playbook);
+  // The playbook the next message will use.
+  std::shared_ptr<const Playbook> CurrentPlaybook() const;
 
  private:
-  std::shared_ptr<const Playbook> CurrentPlaybook() const;
 
   mutable std::mutex playbook_mu_;
   std::shared_ptr<const Playbook> playbook_;

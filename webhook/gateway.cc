@@ -81,8 +81,10 @@ Result<std::unique_ptr<Gateway>> Gateway::Start(const bot::GatewayConfig& config
   g->outbox_ =
       std::make_unique<StoredOutbox>(delivery, *g->sender_, clock, g->metrics_, options.outbox);
 
-  auto menu_label = [playbook](const std::string& language, const bot::Account& account) {
-    bot::RenderedText t = playbook->templates.Render(
+  // The current playbook's label, so that a live reload changes it too.
+  auto menu_label = [engine = g->engine_.get()](const std::string& language,
+                                                const bot::Account& account) {
+    bot::RenderedText t = engine->CurrentPlaybook()->templates.Render(
         "common.menu_button", language, account.language, "whatsapp", account.variables, 0);
     return t.found ? t.text : std::string("Menu");
   };
@@ -149,6 +151,10 @@ Result<std::unique_ptr<Gateway>> Gateway::Start(const bot::GatewayConfig& config
 }
 
 Gateway::~Gateway() { Stop(); }
+
+void Gateway::SetPlaybook(std::shared_ptr<const bot::Playbook> playbook) {
+  engine_->SetPlaybook(std::move(playbook));
+}
 
 void Gateway::Stop(std::chrono::milliseconds grace) {
   if (stopped_) return;

@@ -61,6 +61,8 @@ class Gateway {
   const std::vector<std::string>& console_accounts() const { return console_accounts_; }
   // Stops accepting webhooks, lets queued messages finish (up to `grace`), stops workers.
   void Stop(std::chrono::milliseconds grace = std::chrono::seconds(10));
+  // Installs a checked playbook for the next messages (live reload, PlaybookReloader).
+  void SetPlaybook(std::shared_ptr<const bot::Playbook> playbook);
 
  private:
   Gateway() = default;

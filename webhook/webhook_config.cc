@@ -41,12 +41,13 @@ void ReadServer(bot::YamlReader& r, const YAML::Node& node, ServerConfig& s) {
   if (!node.IsMap()) {
     r.diags().Error(r.At(node),
                     "server: is a map (host, port, max_body_kb, workers, "
-                    "send_timeout_seconds, retention_days, handover_idle_minutes)");
+                    "send_timeout_seconds, retention_days, handover_idle_minutes, "
+                    "reload_watch_seconds)");
     return;
   }
   r.CheckKeys(node,
               {"host", "port", "max_body_kb", "workers", "send_timeout_seconds", "retention_days",
-               "handover_idle_minutes"},
+               "handover_idle_minutes", "reload_watch_seconds"},
               "'server'");
   if (node["host"]) s.host = r.String(node["host"], "a host name or address").value_or(s.host);
   auto read_int = [&](const char* key, int lo, int hi, int& out) {
@@ -68,6 +69,7 @@ void ReadServer(bot::YamlReader& r, const YAML::Node& node, ServerConfig& s) {
   read_int("send_timeout_seconds", 1, 120, s.send_timeout_seconds);
   read_int("retention_days", 0, 3650, s.retention_days);
   read_int("handover_idle_minutes", 1, 7 * 24 * 60, s.handover_idle_minutes);
+  read_int("reload_watch_seconds", 0, 3600, s.reload_watch_seconds);
 }
 
 // `{ messages: 15, minutes: 15 }` (also seconds: / hours:), for pacing and budgets.

@@ -45,6 +45,9 @@ struct ServerConfig {
   // A conversation handed over to staff returns to the bot after this long without staff
   // activity.
   int handover_idle_minutes = 120;
+  // Flow and template files are checked for changes this often and reloaded when they
+  // pass the check (SIGHUP reloads at once); 0 turns the watching off.
+  int reload_watch_seconds = 2;
 };
 
 struct PlatformConfig {
