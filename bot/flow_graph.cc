@@ -277,6 +277,12 @@ class GraphBuilder {
     }
     if (s.handover) n.lines.push_back("handover to staff");
     g_.nodes.push_back(n);
+    if (!s.if_off_duty.empty()) {
+      // Taken instead of this step when the team is off duty (the account's calendar).
+      Target off;
+      off.step = s.if_off_duty;
+      g_.edges.push_back({id, Resolve(off, ""), "off duty", true});
+    }
 
     if (!s.is_ask()) {
       // Without `next:`, a say step goes on with the step below it; the last one ends.

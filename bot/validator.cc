@@ -141,6 +141,13 @@ class Checker {
           diags_.Error(s.where, "if_off_duty names the step itself; name another step of '" +
                                     f.name + "' that says what happens off duty");
         }
+        // On duty the step must not run on into its off-duty version ("back tomorrow"
+        // said while the team is there).
+        const int self = f.StepIndex(s.id);
+        if (!s.is_ask() && s.next.empty() && self >= 0 && f.StepIndex(s.if_off_duty) == self + 1) {
+          diags_.Error(s.where, "on duty this step runs on into its if_off_duty step '" +
+                                    s.if_off_duty + "'; add 'end: true' (or 'next:') to it");
+        }
         for (const auto& a : cfg_.accounts) {
           if (!a.calendar) {
             diags_.Warning(s.where, "step uses if_off_duty, but account '" + a.id +

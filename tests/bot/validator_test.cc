@@ -110,6 +110,17 @@ TEST(ValidatorTest, IfOffDutyNamesAStepOfTheFlow) {
               HasSubstr("unknown step 'closd' in flow 'menu' (did you mean 'closed'?)"));
 }
 
+TEST(ValidatorTest, AnOnDutyStepMustNotRunOnIntoItsOffDutyStep) {
+  Installation in;
+  in.config += "defaults:\n  calendar: { time_zone: Europe/Berlin, staffed: \"mo-fr 8-16\" }\n";
+  in.flows.push_back(
+      "flow: menu\nwhen:\n  keywords: [menu]\nsteps:\n"
+      "  - id: start\n    say: fallback.text\n    if_off_duty: closed\n"
+      "  - id: closed\n    say: fallback.text\n");
+  EXPECT_THAT(in.Check().Format(),
+              HasSubstr("on duty this step runs on into its if_off_duty step 'closed'"));
+}
+
 TEST(ValidatorTest, IfOffDutyWithoutACalendarIsAWarningAndItsStepCountsAsReachable) {
   Installation in;
   in.flows.push_back(
