@@ -107,10 +107,13 @@ for var in $(grep -o 'env: WACHE_TOKEN_[A-Z0-9_]*' "$TMP/shipped.yaml" | cut -d'
   export "$var=bench-token"
 done
 
+# A port nothing listens on, below the range the kernel hands out for outgoing connections
+# (the generator leaves thousands of those in TIME_WAIT).
 free_port() {
-  local p
+  local p low
+  low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
   while true; do
-    p=$((20000 + RANDOM % 40000))
+    p=$((10000 + RANDOM % (low - 10000)))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
       echo "$p"
       return
@@ -240,8 +243,8 @@ fi
 # a subshell's `times` starts from zero.
 cpu_mark() {  # sets CPU_MARK="machine children"
   times >"$TMP/times"
-  CPU_MARK="$(awk '/^cpu / { print ($2 + $3 + $4 + $7 + $8) / 100 }' /proc/stat) $(awk 'NR == 2 {
-    split($1, u, "m"); split($2, s, "m"); print u[1] * 60 + u[2] + s[1] * 60 + s[2] }' "$TMP/times")"
+  CPU_MARK="$(awk '/^cpu / { printf "%.2f", ($2 + $3 + $4 + $7 + $8) / 100 }' /proc/stat) $(awk 'NR == 2 {
+    split($1, u, "m"); split($2, s, "m"); printf "%.3f", u[1] * 60 + u[2] + s[1] * 60 + s[2] }' "$TMP/times")"
 }
 report_others() {  # after a section: what other processes used since the last cpu_mark
   local before=$CPU_MARK
