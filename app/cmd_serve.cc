@@ -65,6 +65,7 @@ int RunServe(const CommonOptions& opts, int port, const std::string& api_base_ur
   webhook::GatewayOptions go;
   go.port = port;
   go.console = &std::cout;
+  go.staff = loaded->staff;
   auto gateway =
       webhook::Gateway::Start(loaded->config, loaded->webhook, loaded->playbook, *store.value(),
                               *delivery.value(), *handovers.value(), clock, http, go);
@@ -79,6 +80,8 @@ int RunServe(const CommonOptions& opts, int port, const std::string& api_base_ur
   std::set<std::string> platforms;
   for (const auto& a : loaded->config.accounts) platforms.insert(a.platform);
   for (const auto& p : platforms) spdlog::info("  webhook route: {}/webhook/{}", base, p);
+  spdlog::info("  staff API: {}/staff/api ({} staff configured)", base,
+               loaded->staff.members.size());
   if (!g.console_accounts().empty()) {
     std::string list;
     for (const auto& a : g.console_accounts()) list += (list.empty() ? "" : ", ") + a;

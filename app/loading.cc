@@ -16,6 +16,7 @@ std::unique_ptr<Loaded> LoadAll(const CommonOptions& opts,
   out->config = bot::LoadConfig(opts.config, out->diags);
   if (!out->config.file.empty()) {
     out->webhook = webhook::LoadWebhookConfig(opts.config, out->config, out->diags);
+    out->staff = webhook::staff::LoadStaffConfig(opts.config, out->config, out->diags);
   }
   if (!opts.flows.empty()) out->config.flows_dir = opts.flows;
   if (!opts.templates.empty()) out->config.templates_dir = opts.templates;

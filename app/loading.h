@@ -9,13 +9,15 @@
 #include "bot/accounts.h"
 #include "bot/diagnostics.h"
 #include "bot/playbook.h"
+#include "webhook/staff/staff_config.h"
 #include "webhook/webhook_config.h"
 
 namespace wache::app {
 
 struct Loaded {
   bot::GatewayConfig config;
-  webhook::WebhookConfig webhook;  // server, platform secrets, send credentials
+  webhook::WebhookConfig webhook;     // server, platform secrets, send credentials
+  webhook::staff::StaffConfig staff;  // who may use the staff API
   std::shared_ptr<const bot::Playbook> playbook;
   bot::Diagnostics diags;
 };

@@ -44,6 +44,13 @@ Result<std::unique_ptr<Gateway>> Gateway::Start(const bot::GatewayConfig& config
     g->adapters_[name] = std::move(adapter);
   }
 
+  // Staff tokens, like the webhook secrets, must resolve before anything starts.
+  auto directory = staff::StaffDirectory::Build(options.staff);
+  if (!directory.ok()) return directory.status();
+  if (directory.value().size() == 0) {
+    spdlog::info("no staff: configured; the staff API refuses every request");
+  }
+
   g->engine_ = std::make_unique<bot::Engine>(playbook, store, clock);
   g->sender_ =
       std::make_unique<ReplySender>(http, options.console, g->pseudonym_, g->metrics_,
@@ -90,9 +97,12 @@ Result<std::unique_ptr<Gateway>> Gateway::Start(const bot::GatewayConfig& config
   };
   staff::HandoverSettings hs;
   hs.idle = std::chrono::minutes(webhook.server.handover_idle_minutes);
-  for (const auto& f : playbook->flows.flows) {
-    if (f.priority == bot::Priority::kFallback) hs.fallback_flow = f.name;
-  }
+  hs.fallback_flow = [engine = g->engine_.get()] {
+    for (const auto& f : engine->CurrentPlaybook()->flows.flows) {
+      if (f.priority == bot::Priority::kFallback) return f.name;
+    }
+    return std::string();
+  };
   g->desk_ = std::make_unique<staff::HandoverDesk>(handovers, clock, g->metrics_, g->pseudonym_,
                                                    std::move(hs));
   g->dispatcher_ =
@@ -107,6 +117,10 @@ Result<std::unique_ptr<Gateway>> Gateway::Start(const bot::GatewayConfig& config
   so.max_body_bytes = webhook.server.max_body_bytes;
   g->server_ = std::make_unique<WebhookServer>(so, std::move(endpoints), config, *g->dispatcher_,
                                                g->metrics_, g->pseudonym_);
+  g->staff_api_ =
+      std::make_unique<staff::StaffApi>(std::move(directory).value(), handovers, delivery,
+                                        *g->outbox_, config, g->metrics_, g->pseudonym_, clock);
+  g->server_->SetStaffApi(g->staff_api_.get());
   g->server_->SetReadiness([&delivery, playbook]() -> Status {
     if (!playbook) return Status::Error("flows not loaded");
     return delivery.Ping();

@@ -23,6 +23,8 @@
 #include "webhook/staff/handover_desk.h"
 #include "webhook/staff/handover_store.h"
 #include "webhook/staff/release_job.h"
+#include "webhook/staff/staff_api.h"
+#include "webhook/staff/staff_config.h"
 #include "webhook/stored_outbox.h"
 #include "webhook/webhook_config.h"
 
@@ -35,6 +37,9 @@ struct GatewayOptions {
   std::chrono::milliseconds retention_period = std::chrono::hours(1);
   // How often idle hand-overs are returned to the bot (server.handover_idle_minutes).
   std::chrono::milliseconds handover_release_period = std::chrono::minutes(1);
+  // Who may use the staff API (the config's `staff:`, webhook/staff/staff_config.h); with
+  // nobody, every staff request gets 401.
+  staff::StaffConfig staff;
 };
 
 class Gateway {
@@ -75,6 +80,7 @@ class Gateway {
   std::unique_ptr<StoredOutbox> outbox_;
   std::unique_ptr<staff::HandoverDesk> desk_;
   std::unique_ptr<staff::ReleaseJob> release_;
+  std::unique_ptr<staff::StaffApi> staff_api_;
   std::unique_ptr<Dispatcher> dispatcher_;
   std::unique_ptr<WebhookServer> server_;
   std::unique_ptr<RetentionJob> retention_;

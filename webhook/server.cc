@@ -8,6 +8,7 @@
 
 #include "webhook/crypto.h"
 #include "webhook/json_body.h"
+#include "webhook/staff/staff_api.h"
 
 namespace wache::webhook {
 
@@ -176,6 +177,30 @@ Status WebhookServer::Start() {
     if (extra_metrics_) text += extra_metrics_();
     res.set_content(text, "text/plain; version=0.0.4");
   });
+
+  if (staff_api_) {
+    // One handler for every staff path and method: the API itself checks the token first,
+    // then the route, so an unauthenticated probe learns nothing about what exists.
+    auto staff = [this](const httplib::Request& req, httplib::Response& res) {
+      staff::StaffRequest r;
+      r.method = req.method;
+      r.path = req.path;
+      for (const auto& [k, v] : req.params) r.query.emplace(k, v);
+      r.authorization = req.get_header_value("Authorization");
+      r.body = req.body;
+      r.remote = req.remote_addr;
+      staff::StaffResponse a = staff_api_->Handle(r);
+      res.status = a.status;
+      for (const auto& [k, v] : a.headers) res.set_header(k, v);
+      res.set_header("Cache-Control", "no-store");
+      res.set_content(a.body, "application/json");
+    };
+    const char* pattern = R"(/staff/api(/.*)?)";
+    http_->Get(pattern, staff);
+    http_->Post(pattern, staff);
+    http_->Put(pattern, staff);
+    http_->Delete(pattern, staff);
+  }
 
   if (options_.port == 0) {
     port_ = http_->bind_to_any_port(options_.host.c_str());

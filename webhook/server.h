@@ -5,6 +5,7 @@
 //   (415) → JSON (400) → the adapter parses every item → route by account id (unknown:
 //   200, logged once, no reply) → Inbox::Accept → 200 only after the inbox took them.
 // Handlers never throw and never run the engine: acknowledging stays fast.
+// The staff API (webhook/staff/staff_api.h) answers under /staff/api on the same server.
 #pragma once
 
 #include <atomic>
@@ -27,6 +28,10 @@ class Server;
 }
 
 namespace wache::webhook {
+
+namespace staff {
+class StaffApi;
+}
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
@@ -53,6 +58,8 @@ class WebhookServer {
   void SetReadiness(std::function<Status()> ready) { ready_ = std::move(ready); }
   // Text appended to /metrics (gauges computed on request).
   void SetExtraMetrics(std::function<std::string()> extra) { extra_metrics_ = std::move(extra); }
+  // Serves the staff API under /staff/api (before Start). Not owned; must outlive the server.
+  void SetStaffApi(staff::StaffApi* api) { staff_api_ = api; }
 
   // Binds and starts serving on a background thread. Error if the port cannot be bound.
   Status Start();
@@ -74,6 +81,7 @@ class WebhookServer {
   const Pseudonymizer& pseudonym_;
   std::function<Status()> ready_;
   std::function<std::string()> extra_metrics_;
+  staff::StaffApi* staff_api_ = nullptr;
   std::unique_ptr<httplib::Server> http_;
   std::thread thread_;
   int port_ = 0;

@@ -30,7 +30,7 @@ TEST_F(HandoverTest, AHandoverStepOpensAWaitingHandoverAndTheBotFallsSilent) {
   auto h = OpenHandover("whatsapp", "4915100000001");
   EXPECT_EQ(h->state, HandoverState::kWaiting);
   EXPECT_EQ(h->reason, "flow:greeting");
-  EXPECT_EQ(h->station, "wa");
+  EXPECT_EQ(h->station, "karriere");
   EXPECT_EQ(h->account_ref, kWhatsApp);
   EXPECT_FALSE(h->urgent);
   EXPECT_EQ(gateway_->metrics().Get("wache_handovers_opened_total",

@@ -1,8 +1,11 @@
 // The fixture of the hand-over and staff API tests: the real gateway (server on port 0,
 // dispatcher, engine with the shipped flows, a real SQLite file with the hand-over store)
 // against the fake platform API, with a clock the test moves (idle release, windows).
-// Like tests/webhook/gateway_e2e_test.cc, with four accounts: wa (WhatsApp), fb
-// (Messenger), ig (Instagram) and xx (X, API v2); each account is its own station.
+// Like tests/webhook/gateway_e2e_test.cc, with four accounts in three stations: wa
+// (WhatsApp, station karriere), fb and ig (Messenger and Instagram, station koeln) and xx
+// (X API v2, station dortmund); and four staff members with tokens in files:
+//   Anna (agent, koeln), Dirk (agent, dortmund), Klaus (supervisor, koeln), Sabine
+//   (supervisor, all).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -24,6 +27,7 @@
 #include "webhook/example_payloads.h"
 #include "webhook/gateway.h"
 #include "webhook/http_client.h"
+#include "webhook/staff/staff_config.h"
 
 namespace wache::webhook {
 
@@ -56,6 +60,10 @@ class StaffGatewayTest : public ::testing::Test {
   static constexpr char kPage[] = "200000000000002";
   static constexpr char kInstagram[] = "17841400000000003";
   static constexpr char kXUser[] = "1400000000000000004";
+  static constexpr char kAnna[] = "anna-0123456789abcdef0123456789ab";
+  static constexpr char kDirk[] = "dirk-0123456789abcdef0123456789ab";
+  static constexpr char kKlaus[] = "klaus-0123456789abcdef0123456789a";
+  static constexpr char kSabine[] = "sabine-0123456789abcdef012345678";
 
   void TearDown() override {
     if (gateway_) gateway_->Stop();
@@ -88,6 +96,12 @@ class StaffGatewayTest : public ::testing::Test {
                                {"x_token", "x-token"}}) {
       write(name, token);
     }
+    for (auto [name, token] : {std::pair{"anna_token", kAnna},
+                               {"dirk_token", kDirk},
+                               {"klaus_token", kKlaus},
+                               {"sabine_token", kSabine}}) {
+      write(name, token);
+    }
     for (const auto& [name, text] : o.files) write(name, text);
     const std::string src = WACHE_SOURCE_DIR;
     std::string flows = src + "/flows";
@@ -116,22 +130,33 @@ class StaffGatewayTest : public ::testing::Test {
         "    recruiting_url: https://www.genau-mein-fall.de\n"
         "    recruiting_portal_url: https://jobs.polizei.nrw\n"
         "    recruiting_contact: \"0251 7795-5353\"\n    office_hours: \"07:30–16:00\"\n"
+        "stations:\n  karriere: { name: Polizei NRW Karriere }\n"
+        "  koeln: { name: Polizei Köln }\n  dortmund: { name: Polizei Dortmund }\n"
         "accounts:\n"
-        "  - { id: wa, platform: whatsapp, platform_id: \"" +
+        "  - { id: wa, station: karriere, platform: whatsapp, platform_id: \"" +
         kWhatsApp +
         "\", credentials: { access_token: { file: wa_token } } }\n"
-        "  - { id: fb, platform: messenger, platform_id: \"" +
+        "  - { id: fb, station: koeln, platform: messenger, platform_id: \"" +
         kPage +
         "\", credentials: { access_token: { file: fb_token } } }\n"
-        "  - { id: ig, platform: instagram, platform_id: \"" +
+        "  - { id: ig, station: koeln, platform: instagram, platform_id: \"" +
         kInstagram +
         "\", credentials: { access_token: { file: ig_token } } }\n"
-        "  - { id: xx, platform: x, platform_id: \"" +
-        kXUser + "\", credentials: { access_token: { file: x_token } } }\n" + o.config_extra;
+        "  - { id: xx, station: dortmund, platform: x, platform_id: \"" +
+        kXUser + "\", credentials: { access_token: { file: x_token } } }\n" +
+        "staff:\n"
+        "  - { name: \"Anna (Köln)\", token: { file: anna_token }, role: agent, "
+        "stations: [koeln] }\n"
+        "  - { name: Dirk, token: { file: dirk_token }, role: agent, stations: [dortmund] }\n"
+        "  - { name: Klaus, token: { file: klaus_token }, role: supervisor, stations: [koeln] }\n"
+        "  - { name: Sabine, token: { env: WACHE_TEST_NO_SUCH_VARIABLE, file: sabine_token }, "
+        "role: supervisor, stations: [all] }\n" +
+        o.config_extra;
     write("wache.yaml", config);
     config_path_ = (dir_ / "wache.yaml").string();
     config_ = bot::LoadConfig(config_path_, diags_);
     webhook_ = LoadWebhookConfig(config_path_, config_, diags_);
+    options_.staff = staff::LoadStaffConfig(config_path_, config_, diags_);
     playbook_ = bot::Playbook::Load(config_.flows_dir, config_.templates_dir, diags_);
     ASSERT_FALSE(diags_.has_errors()) << diags_.Format();
     const std::string db = (dir_ / "state.db").string();
@@ -188,6 +213,27 @@ class StaffGatewayTest : public ::testing::Test {
   }
 
   bool Idle() { return gateway_->WaitIdle(std::chrono::seconds(20)); }
+
+  // A staff API call with `token` ("" = no Authorization header) and a JSON body for POSTs.
+  struct ApiAnswer {
+    int status = 0;
+    nlohmann::json body;
+    httplib::Headers headers;
+  };
+  ApiAnswer Api(const std::string& method, const std::string& path, const std::string& token,
+                const std::string& body = "") {
+    httplib::Client client("127.0.0.1", gateway_->port());
+    httplib::Headers headers;
+    if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
+    httplib::Result res = method == "GET"
+                              ? client.Get(path.c_str(), headers)
+                              : client.Post(path.c_str(), headers, body, "application/json");
+    EXPECT_TRUE(res) << method << " " << path;
+    if (!res) return {};
+    ApiAnswer a{res->status, nlohmann::json::parse(res->body, nullptr, false), res->headers};
+    EXPECT_FALSE(a.body.is_discarded()) << res->body;
+    return a;
+  }
 
   // Accepted send requests (not mark-read) for `recipient`.
   std::vector<testing::RecordedRequest> RepliesTo(const std::string& recipient) {

@@ -64,7 +64,8 @@ std::optional<Handover> HandoverDesk::Current(const AcceptedMessage& m) {
 void HandoverDesk::AfterBot(const AcceptedMessage& m, const bot::Account& account,
                             const bot::Decision& d) {
   const std::string key = ConversationOf(m);
-  const bool missed = !settings_.fallback_flow.empty() && d.flow == settings_.fallback_flow;
+  const std::string fallback = settings_.fallback_flow ? settings_.fallback_flow() : "";
+  const bool missed = !fallback.empty() && d.flow == fallback;
   int misses = 0;
   {
     std::lock_guard lock(mu_);

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -33,9 +34,9 @@ namespace wache::webhook::staff {
 struct HandoverSettings {
   // A hand-over without staff activity for this long returns to the bot.
   std::chrono::minutes idle{120};
-  // The flow that answers what nothing understood ("" = none): answering twice in a row
-  // opens a hand-over.
-  std::string fallback_flow;
+  // The name of the flow that answers what nothing understood ("" = none), asked at each
+  // message (flows are reloaded live): answering twice in a row opens a hand-over.
+  std::function<std::string()> fallback_flow;
 };
 
 class HandoverDesk {
