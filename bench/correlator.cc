@@ -80,8 +80,8 @@ bool Correlator::OnReply(std::string_view recipient, int64_t now_ns) {
   return true;
 }
 
-Correlator::RangeStats Correlator::Collect(uint64_t begin, uint64_t end,
-                                           bool with_latencies) const {
+Correlator::RangeStats Correlator::Collect(uint64_t begin, uint64_t end, bool with_latencies,
+                                           const std::function<bool(uint64_t)>& mark) const {
   RangeStats r;
   if (end > capacity_) end = capacity_;
   for (uint64_t i = begin; i < end; ++i) {
@@ -94,7 +94,10 @@ Correlator::RangeStats Correlator::Collect(uint64_t begin, uint64_t end,
     if (reply == 0) continue;
     ++r.answered;
     if (reply > r.last_reply_ns) r.last_reply_ns = reply;
-    if (with_latencies) r.latency_ns.push_back(reply - intended);
+    if (with_latencies) {
+      r.latency_ns.push_back(reply - intended);
+      if (mark && mark(i)) r.marked_latency_ns.push_back(reply - intended);
+    }
   }
   return r;
 }

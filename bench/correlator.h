@@ -9,6 +9,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -49,9 +50,12 @@ class Correlator {
     uint64_t answered = 0;            // accepted messages with at least one reply
     int64_t last_reply_ns = 0;        // latest first reply among them
     std::vector<int64_t> latency_ns;  // intended send time -> first reply, per answered message
+    std::vector<int64_t> marked_latency_ns;  // the same for the messages `mark` picks
   };
-  // Messages [begin, end).
-  RangeStats Collect(uint64_t begin, uint64_t end, bool with_latencies) const;
+  // Messages [begin, end). `mark` (optional) picks messages whose latencies are also
+  // collected apart (the emergencies).
+  RangeStats Collect(uint64_t begin, uint64_t end, bool with_latencies,
+                     const std::function<bool(uint64_t)>& mark = {}) const;
 
  private:
   std::string prefix_;

@@ -18,6 +18,7 @@
 #include "bench/fake_sink.h"
 #include "bench/fixtures.h"
 #include "bench/load.h"
+#include "bench/texts.h"
 
 namespace wache::bench {
 namespace {
@@ -108,7 +109,9 @@ class Runner {
       // Let the last reply's further parts and calls arrive before counting them.
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
     }
-    replies = correlator_.Collect(r.first_index, r.end_index, true);
+    replies = correlator_.Collect(r.first_index, r.end_index, true, [](uint64_t i) {
+      return !ImageFor(i) && std::string_view(TextFor(i).kind) == "emergency";
+    });
     const ProcSample server_after = SampleProcess(cmd_.server_pid);
     const ProcSample self_after = SampleProcess(0);
     const FakeSink::Counts sink_after = sink_ ? sink_->counts() : FakeSink::Counts{};
@@ -147,6 +150,7 @@ class Runner {
     const uint64_t missing = await ? replies.accepted - replies.answered : 0;
     Percentiles answer = Summarize(r.answer_latency_ns);
     Percentiles e2e = Summarize(replies.latency_ns);
+    Percentiles e2e_emergency = Summarize(replies.marked_latency_ns);
     const double server_cpu = server_after.cpu_seconds - server_before.cpu_seconds;
     const double self_cpu = self_after.cpu_seconds - self_before.cpu_seconds;
     const double per_msg = r.ok ? 1.0 / static_cast<double>(r.ok) : 0;
@@ -188,6 +192,7 @@ class Runner {
           static_cast<unsigned long long>(sink_after.unknown - sink_before.unknown +
                                           sink_after.refused - sink_before.refused));
       std::printf("  reply latency            %s\n", Format(e2e).c_str());
+      std::printf("    emergencies only       %s\n", Format(e2e_emergency).c_str());
       std::printf(
           "                           (webhook due -> first reply call at the sink; last reply "
           "%.1f s after start)\n",
@@ -215,6 +220,7 @@ class Runner {
         "ok=%llu accepted_per_s=%.1f replies_per_s=%.1f answered=%llu missing=%llu non200=%llu "
         "transport_errors=%llu timeouts=%llu answer_p50_ms=%.2f answer_p99_ms=%.2f "
         "e2e_p50_ms=%.2f e2e_p95_ms=%.2f e2e_p99_ms=%.2f e2e_max_ms=%.2f "
+        "e2e_emergency_p50_ms=%.2f e2e_emergency_p99_ms=%.2f "
         "server_cpu_ms_per_msg=%.3f server_vmhwm_kb=%ld generator_cpu_ms_per_msg=%.3f\n",
         cmd_.label.c_str(), PhaseKey(phase).c_str(), rate, static_cast<unsigned long long>(backlog),
         o.connections, seconds, static_cast<unsigned long long>(r.sent),
@@ -222,8 +228,8 @@ class Runner {
         static_cast<unsigned long long>(replies.answered), static_cast<unsigned long long>(missing),
         static_cast<unsigned long long>(non200), static_cast<unsigned long long>(transport),
         static_cast<unsigned long long>(timeouts), answer.p50, answer.p99, e2e.p50, e2e.p95,
-        e2e.p99, e2e.max, server_cpu * 1000 * per_msg, server_after.vm_hwm_kb,
-        self_cpu * 1000 * per_msg);
+        e2e.p99, e2e.max, e2e_emergency.p50, e2e_emergency.p99, server_cpu * 1000 * per_msg,
+        server_after.vm_hwm_kb, self_cpu * 1000 * per_msg);
     std::fflush(stdout);
     return f;
   }
