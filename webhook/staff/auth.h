@@ -31,9 +31,9 @@ class StaffDirectory {
   // Tokens must be at least this long (a guessable token would open personal data).
   static constexpr size_t kMinTokenLength = 16;
 
-  // Resolves every member's token (environment or file). Errors name the member and where
-  // the token should come from: a token that resolves to nothing or is too short, or two
-  // members sharing one token.
+  // Resolves every member's token (environment or file). A member whose token resolves to
+  // nothing is left out with a warning (nobody can act as them). Errors name the member: a
+  // token that is too short, or two members sharing one token.
   static Result<StaffDirectory> Build(const StaffConfig& config);
 
   // The member whose token `authorization` carries ("Bearer <token>"), or nullptr.
