@@ -88,8 +88,8 @@ TEST_F(StaffConfigTest, MistakesAreErrorsWithFileAndLine) {
             std::string::npos)
       << out;
   EXPECT_NE(
-      out.find("wache.yaml:5:16: error: unknown station 'koln' (known: dortmund, koeln, solo, "
-               "all)"),
+      out.find("wache.yaml:5:16: error: unknown station 'koln' (did you mean 'koeln'?); known: "
+               "dortmund, koeln, solo, all"),
       std::string::npos)
       << out;
   EXPECT_NE(out.find("'Anna' is listed twice"), std::string::npos) << out;

@@ -72,7 +72,11 @@ StaffMemberConfig ReadMember(bot::YamlReader& r, const YAML::Node& node,
       if (station != "all" && !stations.count(station)) {
         std::string known;
         for (const auto& s : stations) known += (known.empty() ? "" : ", ") + s;
-        r.diags().Error(where, "unknown station '" + station + "' (known: " + known + ", all)");
+        std::string hint =
+            bot::ClosestMatch(station, std::vector<std::string>(stations.begin(), stations.end()));
+        r.diags().Error(where, "unknown station '" + station + "'" +
+                                   (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
+                                   "; known: " + known + ", all");
       }
       m.stations.push_back(station);
     }
