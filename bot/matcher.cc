@@ -53,12 +53,16 @@ bool TokenMatches(const KeywordToken& k, const std::string& word) {
            word.compare(word.size() - k.text.size(), k.text.size(), k.text) == 0;
   }
   if (word == k.text) return true;
-  if (!k.fuzzy || word.empty() || IsCommonWord(word)) return false;
-  // Cheap byte-length filter first: most words are far off (a letter is at most 4 bytes).
+  if (!k.fuzzy || word.empty() || k.text.empty()) return false;
+  // Cheap filters first, before any set lookup or allocation (this runs for every word of
+  // every message against every fuzzy keyword; bench/README.md): the byte length (a letter
+  // is at most 4 bytes), then the first letter's bytes, which must be right.
   if (word.size() + 4 < k.text.size() || word.size() > k.text.size() + 4) return false;
-  const std::u32string w = CodePoints(word);
-  if (w[0] != k.letters[0]) return false;  // the first letter must be right
-  return WithinOneEdit(w, k.letters);
+  const unsigned char lead = static_cast<unsigned char>(k.text[0]);
+  const size_t first = lead < 0x80 ? 1 : (lead >> 5) == 6 ? 2 : (lead >> 4) == 14 ? 3 : 4;
+  if (word.compare(0, first, k.text, 0, first) != 0) return false;
+  if (IsCommonWord(word)) return false;
+  return WithinOneEdit(CodePoints(word), k.letters);
 }
 
 // Normalised text is lower case anyway, so those patterns ignore case (staff may write

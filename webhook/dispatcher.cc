@@ -114,7 +114,6 @@ void Dispatcher::Handle(const AcceptedMessage& m) {
   // With staff, only emergencies get the bot's answer. Not marked read then: the person
   // would take the blue ticks for a person having read it.
   const std::optional<staff::Handover> handover = desk_.Current(m);
-  if (!handover) outbox_.MarkRead(m);
   auto decided = engine_.Handle(m.message, *account, {.interrupts_only = handover.has_value()});
   if (!decided.ok()) {
     // The state store failed. The message stays unhandled in the inbox (nothing lost) and is
@@ -148,6 +147,9 @@ void Dispatcher::Handle(const AcceptedMessage& m) {
   }
   // Also with no replies (a silenced flow): the durable outbox marks the message handled.
   outbox_.Deliver(m, std::move(out));
+  // After the replies are stored and the senders woken: the mark-read call is a round trip
+  // to the platform, and an emergency answer must not wait for it.
+  if (!handover) outbox_.MarkRead(m);
   if (handover) {
     desk_.DuringHandover(m, *handover, d);
   } else {
