@@ -206,6 +206,16 @@ class GatewayE2ETest : public ::testing::Test {
 
   bool Idle() { return gateway_->WaitIdle(std::chrono::seconds(20)); }
 
+  // Waits (up to 10 s) until the counter `name{labels}` reaches `n`.
+  bool WaitForMetric(const std::string& name, const std::map<std::string, std::string>& labels,
+                     long n) {
+    for (int i = 0; i < 500; ++i) {
+      if (gateway_->metrics().Get(name, labels) >= n) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return false;
+  }
+
   FakePlatformApi fake_;
   fs::path dir_;
   bot::Diagnostics diags_;
@@ -719,15 +729,17 @@ TEST_F(GatewayPolicyTest, OutsideTheWindowWhatsAppGetsTheTemplateOnceInsteadOfTh
 }
 
 TEST_F(GatewayPolicyTest, PacingHoldsASecondReplyToTheSamePersonButNeverAnEmergency) {
-  // Pacing: 1 message per 10 minutes to one person.
+  // Pacing: 1 message per 10 minutes to one person. Wait until the first reply is recorded
+  // as sent (the count pacing reads), not just until the fake API saw something (mark-read
+  // calls arrive there too).
   ASSERT_EQ(Post("whatsapp", Message("whatsapp", "Danke", "4915100000050"))->status, 200);
-  ASSERT_TRUE(fake_.WaitForAccepted(1, std::chrono::seconds(10)));
+  ASSERT_TRUE(WaitForMetric("wache_replies_sent_total", {{"platform", "whatsapp"}}, 1));
   ASSERT_EQ(Post("whatsapp", Message("whatsapp", "Danke", "4915100000050"))->status, 200);
   ASSERT_EQ(Post("whatsapp", Message("whatsapp", "Notruf", "4915100000050"))->status, 200);
   ASSERT_EQ(Post("whatsapp", Message("whatsapp", "Danke", "4915100000051"))->status, 200);
   // The emergency answer (3 messages) passes the held thanks of the same conversation; a
   // different person is not held either.
-  ASSERT_TRUE(fake_.WaitForAccepted(5, std::chrono::seconds(10)));
+  ASSERT_TRUE(WaitForMetric("wache_replies_sent_total", {{"platform", "whatsapp"}}, 5));
   std::this_thread::sleep_for(std::chrono::milliseconds(300));  // a wrongly sent one would show
   auto same = RepliesTo("4915100000050");
   ASSERT_EQ(same.size(), 4u);
@@ -740,11 +752,12 @@ TEST_F(GatewayPolicyTest, PacingHoldsASecondReplyToTheSamePersonButNeverAnEmerge
 
 TEST_F(GatewayPolicyTest, TheXBudgetHoldsOrdinaryRepliesAndKeepsRoomForEmergencies) {
   // Budget 4 per 15 min, 3 kept for emergencies: one ordinary reply may go.
+  // Wait until the first reply is recorded as sent: the budget counts the store.
   ASSERT_EQ(Post("x", Message("x", "Danke", "8301"))->status, 200);
-  ASSERT_TRUE(fake_.WaitForAccepted(1, std::chrono::seconds(10)));
+  ASSERT_TRUE(WaitForMetric("wache_replies_sent_total", {{"platform", "x"}}, 1));
   ASSERT_EQ(Post("x", Message("x", "Danke", "8302"))->status, 200);
   ASSERT_EQ(Post("x", Message("x", "Notruf", "8303"))->status, 200);
-  ASSERT_TRUE(fake_.WaitForAccepted(4, std::chrono::seconds(10)));
+  ASSERT_TRUE(WaitForMetric("wache_replies_sent_total", {{"platform", "x"}}, 4));
   std::this_thread::sleep_for(std::chrono::milliseconds(300));  // a wrongly sent one would show
   EXPECT_EQ(RepliesTo("8301").size(), 1u);
   EXPECT_EQ(RepliesTo("8302").size(), 0u) << "held: the budget's rest is the emergency reserve";
