@@ -52,11 +52,19 @@ void StoredOutbox::Deliver(const AcceptedMessage& cause, std::vector<OutboundMes
     std::lock_guard lock(mu_);
     ++wakeups_;
   }
-  cv_.notify_all();
+  // One sender is enough: a message's replies go out one after another anyway (order within
+  // a conversation). Waking all of them made each one claim in its own transaction.
+  cv_.notify_one();
 }
 
 void StoredOutbox::MarkRead(const AcceptedMessage& message) {
-  sender_.MarkRead(message.message.account, message.account_ref, message.message.message_id);
+  {
+    std::lock_guard lock(mu_);
+    if (reads_.size() >= 1000) reads_.pop_front();  // blue ticks are not worth a backlog
+    reads_.push_back({message.message.account, message.account_ref, message.message.message_id});
+    ++wakeups_;
+  }
+  cv_.notify_one();
 }
 
 std::chrono::seconds StoredOutbox::Backoff(int attempts) {
@@ -78,7 +86,7 @@ Result<int64_t> StoredOutbox::Enqueue(const OutboundMessage& reply, const LastIn
     std::lock_guard lock(mu_);
     ++wakeups_;
   }
-  cv_.notify_all();
+  cv_.notify_one();
   return id;
 }
 
@@ -198,6 +206,19 @@ void StoredOutbox::SendLoop() {
     auto claimed = store_.ClaimDue(clock_.Now(), 4);
     if (claimed.ok() && !claimed.value().empty()) {
       for (const auto& r : claimed.value()) SendOne(r);
+      continue;
+    }
+    // Replies first; with none due, one pending mark-read.
+    std::optional<PendingRead> read;
+    {
+      std::lock_guard lock(mu_);
+      if (!reads_.empty()) {
+        read = std::move(reads_.front());
+        reads_.pop_front();
+      }
+    }
+    if (read) {
+      sender_.MarkRead(read->account, read->account_ref, read->message_id);
       continue;
     }
     // Nothing due: sleep until the next retry is due, new replies arrive, or 1 s passes.

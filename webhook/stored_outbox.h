@@ -17,6 +17,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <random>
@@ -34,7 +35,10 @@
 namespace wache::webhook {
 
 struct OutboxOptions {
-  int senders = 2;                                 // threads sending replies
+  // Threads sending replies. Each waits for one platform round trip per reply, so the
+  // outbox sends at most senders / round trip replies per second (2 senders and a 100 ms
+  // platform: 14/s in bench/run.sh with SINK_DELAY_MS=100). They mostly wait, not compute.
+  int senders = 8;
   std::chrono::seconds retry_base{2};              // first retry after about this long
   std::chrono::seconds retry_max{300};             // backoff cap
   int max_attempts = 10;                           // then the reply is dead-lettered
@@ -83,6 +87,12 @@ class StoredOutbox final : public Outbox {
   // Messages whose window template went out in this run: their further replies are not
   // sent. (After a restart a second template is possible; it is harmless.)
   std::set<int64_t> templated_;
+  // Mark-read calls waiting for a sender thread (best effort: a round trip each, and a
+  // dispatcher worker must not wait for it). Bounded; the oldest are dropped when full.
+  struct PendingRead {
+    std::string account, account_ref, message_id;
+  };
+  std::deque<PendingRead> reads_;
   std::condition_variable cv_;
   bool stopping_ = false;
   uint64_t wakeups_ = 0;
