@@ -95,17 +95,19 @@ int RunServe(const CommonOptions& opts, int port, const std::string& api_base_ur
 
   // Live editing: changed flow and template files are checked and swapped in; a broken
   // edit is refused and logged, and the running version keeps serving.
-  webhook::PlaybookReloader reloader(loaded->config,
-                                     [&g](auto playbook) { g.SetPlaybook(std::move(playbook)); });
+  webhook::PlaybookReloader reloader(loaded->config, [&g](auto playbook, auto config) {
+    g.SetAccounts(std::move(config));  // first: a new text may use a new variable
+    g.SetPlaybook(std::move(playbook));
+  });
   if (loaded->webhook.server.reload_watch_seconds > 0) {
     reloader.Watch(std::chrono::seconds(loaded->webhook.server.reload_watch_seconds));
-    spdlog::info("watching {} and {} for edits (reload also with: kill -HUP {})",
+    spdlog::info("watching {}, {} and {} for edits (reload also with: kill -HUP {})", opts.config,
                  loaded->config.flows_dir, loaded->config.templates_dir, ::getpid());
   }
 
   int sig = 0;
   while (sigwait(&stop_signals, &sig) == 0 && sig == SIGHUP) {
-    spdlog::info("SIGHUP: reloading flows and templates");
+    spdlog::info("SIGHUP: reloading the config, flows and templates");
     reloader.Reload();
   }
   reloader.Stop();

@@ -108,8 +108,18 @@ void Dispatcher::Work() {
   }
 }
 
+void Dispatcher::SetAccounts(std::shared_ptr<const bot::GatewayConfig> config) {
+  std::lock_guard lock(reloaded_mu_);
+  reloaded_ = std::move(config);
+}
+
 void Dispatcher::Handle(const AcceptedMessage& m) {
-  const bot::Account* account = accounts_.FindAccount(m.message.account);
+  std::shared_ptr<const bot::GatewayConfig> reloaded;  // kept alive while handling
+  {
+    std::lock_guard lock(reloaded_mu_);
+    reloaded = reloaded_;
+  }
+  const bot::Account* account = (reloaded ? *reloaded : accounts_).FindAccount(m.message.account);
   if (!account) return;  // the server only accepts messages for configured accounts
   // With staff, only emergencies get the bot's answer. Not marked read then: the person
   // would take the blue ticks for a person having read it.

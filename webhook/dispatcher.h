@@ -15,6 +15,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <string>
@@ -52,6 +53,10 @@ class Dispatcher final : public Inbox {
   // joins them. Returns how many messages were left unhandled.
   size_t Stop(std::chrono::milliseconds grace = std::chrono::seconds(10));
 
+  // Uses `config` (same accounts, new variables, language or calendar) for the next
+  // messages. The caller checked that the accounts themselves did not change.
+  void SetAccounts(std::shared_ptr<const bot::GatewayConfig> config);
+
   // Messages accepted and not yet handled.
   size_t QueueDepth();
   void AcceptStatuses(const std::vector<InboundEvent>& statuses) override;
@@ -70,6 +75,10 @@ class Dispatcher final : public Inbox {
   const bot::Clock& clock_;
   staff::HandoverDesk& desk_;
   const bot::GatewayConfig& accounts_;
+  // A reloaded config (PlaybookReloader): the same accounts with new variables, language,
+  // calendar. Null until the first reload; then it is used instead of `accounts_`.
+  std::mutex reloaded_mu_;
+  std::shared_ptr<const bot::GatewayConfig> reloaded_;
   Outbox& outbox_;
   Metrics& metrics_;
   const Pseudonymizer& pseudonym_;

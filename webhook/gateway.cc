@@ -170,6 +170,10 @@ void Gateway::SetPlaybook(std::shared_ptr<const bot::Playbook> playbook) {
   engine_->SetPlaybook(std::move(playbook));
 }
 
+void Gateway::SetAccounts(std::shared_ptr<const bot::GatewayConfig> config) {
+  dispatcher_->SetAccounts(std::move(config));
+}
+
 void Gateway::Stop(std::chrono::milliseconds grace) {
   if (stopped_) return;
   stopped_ = true;

@@ -68,6 +68,8 @@ class Gateway {
   void Stop(std::chrono::milliseconds grace = std::chrono::seconds(10));
   // Installs a checked playbook for the next messages (live reload, PlaybookReloader).
   void SetPlaybook(std::shared_ptr<const bot::Playbook> playbook);
+  // Installs a reloaded config with the same accounts (new variables, language, calendar).
+  void SetAccounts(std::shared_ptr<const bot::GatewayConfig> config);
 
  private:
   Gateway() = default;

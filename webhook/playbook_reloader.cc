@@ -11,18 +11,40 @@ namespace wache::webhook {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// What only a restart can change: which accounts exist and where they are.
+std::string AccountsKey(const bot::GatewayConfig& c) {
+  std::string key;
+  for (const auto& a : c.accounts)
+    key += a.id + '\x1f' + a.platform + '\x1f' + a.platform_id + '\n';
+  return key + c.flows_dir + '\n' + c.templates_dir + '\n' + c.database;
+}
+
+}  // namespace
+
 PlaybookReloader::PlaybookReloader(const bot::GatewayConfig& config, Apply apply)
-    : config_(config), apply_(std::move(apply)) {}
+    : config_(std::make_shared<const bot::GatewayConfig>(config)), apply_(std::move(apply)) {}
 
 PlaybookReloader::~PlaybookReloader() { Stop(); }
 
 PlaybookReloader::Outcome PlaybookReloader::Reload() {
   std::lock_guard guard(reload_mu_);
   bot::Diagnostics diags;
-  bot::FlowSet flows = bot::LoadFlowDir(config_.flows_dir, diags);
-  bot::TemplateSet templates = bot::TemplateSet::LoadDir(config_.templates_dir, diags);
+  auto config = config_;
+  if (!config_->file.empty()) {
+    config = std::make_shared<const bot::GatewayConfig>(bot::LoadConfig(config_->file, diags));
+    if (!diags.has_errors() && AccountsKey(*config) != AccountsKey(*config_)) {
+      diags.Error({config_->file, 1, 1},
+                  "accounts were added, removed or given other platform ids, or the flows, "
+                  "templates or database moved: restart wache serve for that (nothing was "
+                  "reloaded)");
+    }
+  }
+  bot::FlowSet flows = bot::LoadFlowDir(config->flows_dir, diags);
+  bot::TemplateSet templates = bot::TemplateSet::LoadDir(config->templates_dir, diags);
   auto playbook = bot::Playbook::FromParts(std::move(flows), std::move(templates), diags);
-  bot::Validate(*playbook, config_, diags);
+  bot::Validate(*playbook, *config, diags);
   Outcome out;
   out.errors = diags.error_count();
   out.warnings = diags.warning_count();
@@ -40,13 +62,14 @@ PlaybookReloader::Outcome PlaybookReloader::Reload() {
   if (out.errors > 0) {
     ++refused_;
     spdlog::error(
-        "reload refused: {} error(s) in the flow or template files; the running version "
-        "keeps serving. Fix them and save again (check with: wache check)",
+        "reload refused: {} error(s) in the config, flow or template files; the running "
+        "version keeps serving. Fix them and save again (check with: wache check)",
         out.errors);
     return out;
   }
   const size_t flow_count = playbook->flows.flows.size();
-  apply_(std::move(playbook));
+  config_ = config;
+  apply_(std::move(playbook), std::move(config));
   out.applied = true;
   ++reloads_;
   spdlog::info("reload applied: {} flows, {} warning(s)", flow_count, out.warnings);
@@ -56,7 +79,11 @@ PlaybookReloader::Outcome PlaybookReloader::Reload() {
 std::map<std::string, fs::file_time_type> PlaybookReloader::Snapshot() const {
   std::map<std::string, fs::file_time_type> out;
   std::error_code ec;
-  for (const auto& root : {config_.flows_dir, config_.templates_dir}) {
+  if (!config_->file.empty()) {
+    std::error_code ec;
+    out[config_->file] = fs::last_write_time(config_->file, ec);
+  }
+  for (const auto& root : {config_->flows_dir, config_->templates_dir}) {
     for (auto it = fs::recursive_directory_iterator(root, ec);
          !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
       const auto ext = it->path().extension();
@@ -77,7 +104,7 @@ void PlaybookReloader::Watch(std::chrono::milliseconds period) {
       if (now != seen) {
         // An editor may save in several steps; the next change triggers another reload.
         seen = std::move(now);
-        spdlog::info("flow or template files changed: reloading");
+        spdlog::info("config, flow or template files changed: reloading");
         Reload();
       }
       lock.lock();

@@ -1,6 +1,9 @@
-// PlaybookReloader: staff edit flows and templates while the gateway runs. A reload loads
-// the files again and runs the full check (`wache check`) against the running config; only
-// a version without errors replaces the running one, in one atomic swap (Engine::SetPlaybook).
+// PlaybookReloader: staff edit flows, templates and the config's texts while the gateway
+// runs. A reload loads the config file, the flows and the templates again and runs the
+// full check (`wache check`); only a version without errors replaces the running one: the
+// config first (variables, languages, stations, calendars), then the flows and templates,
+// each in one atomic swap. Accounts themselves (added, removed, other platform ids or
+// credentials) need a restart: such a reload is refused with that reason.
 // On any error the running version keeps serving and every problem is logged as a
 // diagnostic with file, line and fix. Conversations continue: a conversation whose pending
 // question vanished or changed is answered as a new message (engine), and an old button
@@ -29,10 +32,11 @@ namespace wache::webhook {
 
 class PlaybookReloader {
  public:
-  using Apply = std::function<void(std::shared_ptr<const bot::Playbook>)>;
+  // Installs a checked config (same accounts) and playbook, in that order.
+  using Apply = std::function<void(std::shared_ptr<const bot::Playbook>,
+                                   std::shared_ptr<const bot::GatewayConfig>)>;
 
-  // `config` is the running config (accounts, variables) the new files are checked
-  // against; it must outlive the reloader. `apply` installs a checked playbook.
+  // `config` is the running config; its file is read again at each reload (if it has one).
   PlaybookReloader(const bot::GatewayConfig& config, Apply apply);
   ~PlaybookReloader();
 
@@ -55,7 +59,7 @@ class PlaybookReloader {
  private:
   std::map<std::string, std::filesystem::file_time_type> Snapshot() const;
 
-  const bot::GatewayConfig& config_;
+  std::shared_ptr<const bot::GatewayConfig> config_;  // the one running now
   Apply apply_;
   std::mutex reload_mu_;
   std::atomic<uint64_t> reloads_{0}, refused_{0};

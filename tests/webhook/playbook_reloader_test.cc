@@ -48,8 +48,10 @@ class PlaybookReloaderTest : public ::testing::Test {
     ASSERT_FALSE(diags.has_errors()) << diags.Format();
     state_ = std::move(store::SqliteStateStore::Open(":memory:")).value();
     engine_ = std::make_unique<bot::Engine>(pb, *state_, clock_);
-    reloader_ = std::make_unique<PlaybookReloader>(
-        config_, [this](auto playbook) { engine_->SetPlaybook(std::move(playbook)); });
+    reloader_ = std::make_unique<PlaybookReloader>(config_, [this](auto playbook, auto config) {
+      live_config_ = std::move(config);
+      engine_->SetPlaybook(std::move(playbook));
+    });
   }
   void TearDown() override {
     reloader_.reset();
@@ -64,7 +66,8 @@ class PlaybookReloaderTest : public ::testing::Test {
     m.message_id = "m" + std::to_string(++n_);
     m.text = text;
     m.button_payload = payload;
-    auto d = engine_->Handle(m, *config_.FindAccount("koeln-messenger"));
+    const bot::GatewayConfig& cfg = live_config_ ? *live_config_ : config_;
+    auto d = engine_->Handle(m, *cfg.FindAccount("koeln-messenger"));
     EXPECT_TRUE(d.ok());
     return d.ok() ? d.value() : bot::Decision{};
   }
@@ -80,6 +83,7 @@ class PlaybookReloaderTest : public ::testing::Test {
 
   fs::path dir_;
   bot::GatewayConfig config_;
+  std::shared_ptr<const bot::GatewayConfig> live_config_;  // what the reloader installed
   bot::FakeClock clock_;
   std::unique_ptr<store::SqliteStateStore> state_;
   std::unique_ptr<bot::Engine> engine_;
@@ -128,6 +132,24 @@ TEST_F(PlaybookReloaderTest, AConversationWhoseQuestionVanishedGoesOnSensibly) {
       std::find(tap.flags.begin(), tap.flags.end(), "stale_button") != tap.flags.end();
   EXPECT_TRUE(stale || tap.flow == "online_report") << tap.flow;
   EXPECT_FALSE(tap.flow == "greeting" && tap.step == "menu") << "the vanished question";
+}
+
+TEST_F(PlaybookReloaderTest, AStationsNewTextAndHoursApplyWithoutARestart) {
+  Edit("config/wache.yaml", "station_name: \"Polizei Köln\"",
+       "station_name: \"Polizei Köln-Mitte\"");
+  ASSERT_TRUE(reloader_->Reload().applied);
+  auto d = Say("Hallo");
+  ASSERT_FALSE(d.replies.empty());
+  EXPECT_NE(d.replies[0].text.find("Polizei Köln-Mitte"), std::string::npos) << d.replies[0].text;
+}
+
+TEST_F(PlaybookReloaderTest, AddingAnAccountNeedsARestartAndIsRefusedWithThatReason) {
+  Edit("config/wache.yaml", "accounts:\n",
+       "accounts:\n  - { id: neu, platform: messenger, platform_id: \"299\", station: koeln }\n");
+  auto outcome = reloader_->Reload();
+  EXPECT_FALSE(outcome.applied);
+  EXPECT_NE(outcome.report.find("restart wache serve"), std::string::npos) << outcome.report;
+  EXPECT_EQ(Say("Hallo").flow, "greeting");  // still answering with the running version
 }
 
 TEST_F(PlaybookReloaderTest, TheWatcherReloadsWhenAFileIsSaved) {
