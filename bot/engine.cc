@@ -1,11 +1,10 @@
 #include "bot/engine.h"
 
-#include "calendar/format.h"
-
 #include <algorithm>
 
 #include "bot/language.h"
 #include "bot/normalizer.h"
+#include "calendar/format.h"
 
 namespace wache::bot {
 namespace {

@@ -90,7 +90,6 @@ class Engine {
   std::shared_ptr<const Playbook> CurrentPlaybook() const;
 
  private:
-
   mutable std::mutex playbook_mu_;
   std::shared_ptr<const Playbook> playbook_;
   StateStore& store_;

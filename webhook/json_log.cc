@@ -13,9 +13,8 @@ namespace {
 // Fields a message may start with. Only these become JSON members, so a stray "=" later in
 // a message never splits it.
 constexpr std::array<std::string_view, 15> kFields = {
-    "correlation", "platform", "account",   "sender", "reply", "flow",     "step",
-    "language",    "replies",  "emergency", "status", "to",    "template", "send",
-    "handover"};
+    "correlation", "platform",  "account", "sender", "reply",    "flow", "step",    "language",
+    "replies",     "emergency", "status",  "to",     "template", "send", "handover"};
 
 bool IsField(std::string_view key) {
   for (auto f : kFields) {
