@@ -7,14 +7,12 @@
 #include <tuple>
 
 #include "store/schema.h"
+#include "store/sqlite_util.h"
 
 namespace wache::store {
 namespace {
 
 using nlohmann::json;
-
-int64_t Seconds(bot::TimePoint t) { return t.time_since_epoch().count(); }
-bot::TimePoint FromSeconds(int64_t s) { return bot::TimePoint(std::chrono::seconds(s)); }
 
 std::string EncodeReply(const bot::Reply& r) {
   json buttons = json::array();
@@ -47,13 +45,30 @@ std::string ConversationOf(const webhook::OutboundMessage& m) {
   return m.platform + '\x1f' + m.account_id + '\x1f' + m.recipient;
 }
 
-template <typename F>
-auto Guard(const char* what, F&& f) -> decltype(f()) {
-  try {
-    return f();
-  } catch (const std::exception& e) {
-    return Status::Error(std::string(what) + " failed: " + e.what());
-  }
+// One pending outbox row: a bot reply (CompleteInbound) or a staff reply (InsertReply).
+const char kInsertReply[] =
+    "INSERT INTO outbox (inbox_id, conversation, platform, account, account_ref, recipient, "
+    "reply, menu_label, emergency, correlation_id, inbound_at, created_at, status, attempts, "
+    "next_attempt_at, received_ms, author) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,'pending',0,?,?,?)";
+
+void BindReply(SQLite::Statement& add, const webhook::OutboundMessage& r, int64_t inbox_id,
+               const std::string& correlation_id, bot::TimePoint inbound, bot::TimePoint now,
+               int64_t received_ms) {
+  add.bind(1, inbox_id);
+  add.bind(2, ConversationOf(r));
+  add.bind(3, r.platform);
+  add.bind(4, r.account_id);
+  add.bind(5, r.account_ref);
+  add.bind(6, r.recipient);
+  add.bind(7, EncodeReply(r.reply));
+  add.bind(8, r.menu_label);
+  add.bind(9, r.emergency ? 1 : 0);
+  add.bind(10, correlation_id);
+  add.bind(11, Seconds(inbound));
+  add.bind(12, Seconds(now));
+  add.bind(13, Seconds(now));
+  add.bind(14, received_ms);
+  add.bind(15, r.author.empty() ? std::string("bot") : r.author);
 }
 
 }  // namespace
@@ -198,29 +213,12 @@ Status SqliteDeliveryStore::CompleteInbound(const webhook::AcceptedMessage& mess
     // Already handled (a second worker, or a replay): storing the replies again would
     // answer twice.
     if (done.exec() == 0) return Status::Ok();
-    SQLite::Statement add(*db_,
-                          "INSERT INTO outbox (inbox_id, conversation, platform, account, "
-                          "account_ref, recipient, reply, menu_label, emergency, correlation_id, "
-                          "inbound_at, created_at, status, attempts, next_attempt_at, received_ms, "
-                          "author) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,'pending',0,?,?,?)");
-    const int64_t inbound = Seconds(message.message.time.value_or(now));
+    SQLite::Statement add(*db_, kInsertReply);
+    const bot::TimePoint inbound = message.message.time.value_or(now);
     for (const auto& r : replies) {
       add.reset();
-      add.bind(1, message.inbox_id);
-      add.bind(2, ConversationOf(r));
-      add.bind(3, r.platform);
-      add.bind(4, r.account_id);
-      add.bind(5, r.account_ref);
-      add.bind(6, r.recipient);
-      add.bind(7, EncodeReply(r.reply));
-      add.bind(8, r.menu_label);
-      add.bind(9, r.emergency ? 1 : 0);
-      add.bind(10, message.correlation_id);
-      add.bind(11, inbound);
-      add.bind(12, Seconds(now));
-      add.bind(13, Seconds(now));
-      add.bind(14, message.received_ms);
-      add.bind(15, r.author.empty() ? std::string("bot") : r.author);
+      BindReply(add, r, message.inbox_id, message.correlation_id, inbound, now,
+                message.received_ms);
       add.exec();
     }
     tx.commit();
@@ -547,25 +545,8 @@ Result<int64_t> SqliteDeliveryStore::InsertReply(const webhook::OutboundMessage&
                                                  bot::TimePoint now) {
   std::lock_guard lock(mu_);
   return Guard("outbox insert", [&]() -> Result<int64_t> {
-    SQLite::Statement add(*db_,
-                          "INSERT INTO outbox (inbox_id, conversation, platform, account, "
-                          "account_ref, recipient, reply, menu_label, emergency, correlation_id, "
-                          "inbound_at, created_at, status, attempts, next_attempt_at, received_ms, "
-                          "author) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,'pending',0,?,0,?)");
-    add.bind(1, cause.inbox_id);
-    add.bind(2, ConversationOf(r));
-    add.bind(3, r.platform);
-    add.bind(4, r.account_id);
-    add.bind(5, r.account_ref);
-    add.bind(6, r.recipient);
-    add.bind(7, EncodeReply(r.reply));
-    add.bind(8, r.menu_label);
-    add.bind(9, r.emergency ? 1 : 0);
-    add.bind(10, correlation_id);
-    add.bind(11, Seconds(cause.at));
-    add.bind(12, Seconds(now));
-    add.bind(13, Seconds(now));
-    add.bind(14, r.author.empty() ? std::string("bot") : r.author);
+    SQLite::Statement add(*db_, kInsertReply);
+    BindReply(add, r, cause.inbox_id, correlation_id, cause.at, now, /*received_ms=*/0);
     add.exec();
     return static_cast<int64_t>(db_->getLastInsertRowid());
   });

@@ -3,6 +3,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include "store/schema.h"
+#include "store/sqlite_util.h"
 
 namespace wache::store {
 namespace {
@@ -10,9 +11,6 @@ namespace {
 using webhook::staff::AuditEntry;
 using webhook::staff::Handover;
 using webhook::staff::HandoverState;
-
-int64_t Seconds(bot::TimePoint t) { return t.time_since_epoch().count(); }
-bot::TimePoint FromSeconds(int64_t s) { return bot::TimePoint(std::chrono::seconds(s)); }
 
 constexpr char kColumns[] =
     "id, platform, account, account_ref, sender, station, state, urgent, assignee, reason, "
@@ -42,15 +40,6 @@ std::string Placeholders(size_t n) {
   std::string out;
   for (size_t i = 0; i < n; ++i) out += i ? ",?" : "?";
   return out;
-}
-
-template <typename F>
-auto Guard(const char* what, F&& f) -> decltype(f()) {
-  try {
-    return f();
-  } catch (const std::exception& e) {
-    return Status::Error(std::string(what) + " failed: " + e.what());
-  }
 }
 
 }  // namespace
