@@ -47,11 +47,20 @@ int RunCheck(const CommonOptions& opts, const std::vector<std::string>& paths, b
     text = errors_only.Format();
   }
   std::cout << text;
-  size_t languages = loaded->playbook->templates.Languages().size();
+  const bot::Playbook& pb = *loaded->playbook;
+  size_t languages = pb.templates.Languages().size();
+  size_t station_texts = 0;
+  for (const auto& [station, by_lang] : pb.templates.by_station()) {
+    for (const auto& [lang, texts] : by_lang) station_texts += texts.size();
+  }
   std::cout << "wache check: " << d.error_count() << " error(s), " << d.warning_count()
-            << " warning(s) in " << loaded->playbook->flows.flows.size() << " flows, "
-            << loaded->playbook->templates.Keys().size() << " templates in " << languages
-            << " languages, " << loaded->config.accounts.size() << " accounts\n";
+            << " warning(s) in " << pb.flows.flows.size() << " flows, "
+            << pb.templates.Keys().size() << " templates in " << languages << " languages";
+  if (station_texts > 0) {
+    std::cout << " (+" << station_texts << " texts of " << pb.templates.by_station().size()
+              << " station(s))";
+  }
+  std::cout << ", " << loaded->config.accounts.size() << " accounts\n";
   return d.has_errors() ? 1 : 0;
 }
 

@@ -9,6 +9,8 @@
 #include "app/commands.h"
 #include "bot/accounts.h"
 #include "bot/clock.h"
+#include "bot/flow_loader.h"
+#include "bot/templates.h"
 #include "calendar/format.h"
 #include "calendar/holidays.h"
 
@@ -22,8 +24,46 @@ std::string From(const bot::Account& a, const std::string& key) {
 
 void Line(const std::string& name, const std::string& value, const std::string& from) {
   std::string left = "  " + name + ": " + value;
-  if (left.size() < 52) left.resize(52, ' ');
+  // Pad by characters, not bytes, so that "Köln" lines up with the rest.
+  size_t width = 0;
+  for (unsigned char ch : left) width += (ch & 0xC0) != 0x80;
+  if (width < 52) left.append(52 - width, ' ');
   std::cout << left << "  # " << from << "\n";
+}
+
+std::string At(const bot::SourceLocation& where) {
+  return where.file + (where.line ? ":" + std::to_string(where.line) : "");
+}
+
+// The station's own flows and texts (flows with `stations:`, templates/stations/<id>/).
+void ShowStationPlaybook(const bot::GatewayConfig& config, const bot::Account& a) {
+  bot::Diagnostics diags;  // `wache check` reports problems; here only what is there
+  bot::FlowSet flows = bot::LoadFlowDir(config.flows_dir, diags);
+  bot::TemplateSet templates = bot::TemplateSet::LoadDir(config.templates_dir, diags);
+  std::cout << "own flows and texts:\n";
+  bool any = false;
+  for (const auto& f : flows.flows) {
+    if (f.stations.empty() || !f.Serves(a.station)) continue;
+    Line("flow", f.name, At(f.where));
+    any = true;
+  }
+  auto st = templates.by_station().find(a.station);
+  if (st != templates.by_station().end()) {
+    for (const auto& [lang, texts] : st->second) {
+      for (const auto& [key, t] : texts) {
+        Line("text",
+             key + " (" + lang + ")" +
+                 (templates.Find(lang, key) ? ", instead of the text for everyone" : ""),
+             At(t.where));
+        any = true;
+      }
+    }
+  }
+  if (!any) {
+    std::cout << "  none: the flows and texts for everyone (a station adds its own with "
+                 "'stations:' in a flow file and templates/stations/"
+              << (a.station.empty() ? "<station>" : a.station) << "/<language>/)\n";
+  }
 }
 
 }  // namespace
@@ -62,6 +102,7 @@ int RunConfigShow(const CommonOptions& opts, const std::string& account_id) {
   if (!a->calendar) {
     std::cout << "  none: the bot cannot tell on-duty from off-duty hours; if_off_duty steps "
                  "are never taken\n";
+    ShowStationPlaybook(config, *a);
     return 0;
   }
   const auto& spec = a->calendar_spec;
@@ -96,6 +137,7 @@ int RunConfigShow(const CommonOptions& opts, const std::string& account_id) {
     }
     std::cout << "\n";
   }
+  ShowStationPlaybook(config, *a);
   return 0;
 }
 

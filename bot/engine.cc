@@ -51,7 +51,7 @@ class Turn {
     Reply r = Render(step.ask);
     for (const auto& c : step.choices) {
       RenderedText label = pb_.templates.Render(c.label, state_.language, account_.language,
-                                                platform_, Variables(), 0);
+                                                platform_, Variables(), 0, account_.station);
       r.buttons.push_back(
           {ButtonPayload(flow.name, step.id, c.id), label.found ? label.text : c.label, c.label});
     }
@@ -85,7 +85,7 @@ class Turn {
       return;
     }
     if (!t.flow.empty()) {
-      if (const Flow* next = pb_.flows.Find(t.flow)) StartFlow(*next, "");
+      if (const Flow* next = FlowOfAccount(t.flow)) StartFlow(*next, "");
       return;
     }
     int index = flow.StepIndex(t.step);
@@ -117,7 +117,7 @@ class Turn {
       if (!step.say.empty()) Say(step.say);
       if (step.next.end) return;
       if (!step.next.flow.empty()) {
-        if (const Flow* next = pb_.flows.Find(step.next.flow)) StartFlow(*next, "");
+        if (const Flow* next = FlowOfAccount(step.next.flow)) StartFlow(*next, "");
         return;
       }
       index = step.next.step.empty() ? index + 1 : flow.StepIndex(step.next.step);
@@ -132,6 +132,14 @@ class Turn {
   }
 
  private:
+  // `wache check` keeps force-wide flows from leading into a station's own flow; should a
+  // live edit slip one through, the conversation ends there rather than leak another
+  // station's flow.
+  const Flow* FlowOfAccount(const std::string& name) const {
+    const Flow* f = pb_.flows.Find(name);
+    return f && f->Serves(account_.station) ? f : nullptr;
+  }
+
   // The account's variables, plus {next_staffed_time} when it has a calendar (computed once
   // per message, in the conversation's language and the calendar's time zone).
   const std::map<std::string, std::string>& Variables() {
@@ -149,13 +157,13 @@ class Turn {
 
   Reply Render(const std::string& key) {
     RenderedText t = pb_.templates.Render(key, state_.language, account_.language, platform_,
-                                          Variables(), state_.turns);
+                                          Variables(), state_.turns, account_.station);
     if (!t.found) {
       // `wache check` reports this; at runtime say something rather than nothing.
       AddFlag(d_, "missing_template");
-      return {key, "[" + key + "]", state_.language, {}};
+      return {key, "[" + key + "]", state_.language, {}, d_.flow};
     }
-    return {key, t.text, t.language, {}};
+    return {key, t.text, t.language, {}, d_.flow};
   }
 
   const Playbook& pb_;
@@ -173,6 +181,20 @@ const Flow* FallbackFlow(const FlowSet& flows) {
     if (f.priority == Priority::kFallback) return &f;
   }
   return nullptr;
+}
+
+// The matches among the flows `station`'s accounts have. Among equally good matches a
+// station's own flow comes before a force-wide one: the more specific answer wins, so a
+// station can answer a topic its own way.
+std::vector<TriggerMatch> ForStation(std::vector<TriggerMatch> matches,
+                                     const std::string& station) {
+  std::erase_if(matches, [&](const TriggerMatch& m) { return !m.flow->Serves(station); });
+  std::stable_sort(matches.begin(), matches.end(),
+                   [](const TriggerMatch& a, const TriggerMatch& b) {
+                     if (a.score != b.score) return a.score > b.score;
+                     return !a.flow->stations.empty() && b.flow->stations.empty();
+                   });
+  return matches;
 }
 
 }  // namespace
@@ -246,7 +268,8 @@ Result<Decision> Engine::Handle(const InboundMessage& msg, const Account& accoun
 
   // 1. Emergencies first, whatever else is going on.
   if (has_text) {
-    auto interrupts = pb.matcher->Match(Priority::kInterrupt, text, msg.text);
+    auto interrupts =
+        ForStation(pb.matcher->Match(Priority::kInterrupt, text, msg.text), account.station);
     if (!interrupts.empty()) {
       adopt_trigger_language(interrupts.front());
       turn.StartFlow(*interrupts.front().flow, interrupts.front().trigger->start_at);
@@ -260,7 +283,8 @@ Result<Decision> Engine::Handle(const InboundMessage& msg, const Account& accoun
 
   // Notices (personal data) go in front of whatever answers the message.
   if (has_text) {
-    for (const auto& m : pb.matcher->Match(Priority::kNotice, text, msg.text)) {
+    for (const auto& m :
+         ForStation(pb.matcher->Match(Priority::kNotice, text, msg.text), account.station)) {
       Decision notice;
       Turn notice_turn(pb, account, msg.platform, state, notice, now);
       std::string pending_flow = state.flow, pending_step = state.step;
@@ -283,7 +307,10 @@ Result<Decision> Engine::Handle(const InboundMessage& msg, const Account& accoun
     return finish();
   }
 
+  // A flow the account no longer has (a live edit moved it to other stations) counts as
+  // vanished, like a deleted one.
   const Flow* pending_flow = state.flow.empty() ? nullptr : pb.flows.Find(state.flow);
+  if (pending_flow && !pending_flow->Serves(account.station)) pending_flow = nullptr;
   const Step* pending_step = nullptr;
   if (pending_flow) {
     int index = pending_flow->StepIndex(state.step);
@@ -298,6 +325,7 @@ Result<Decision> Engine::Handle(const InboundMessage& msg, const Account& accoun
   if (!msg.button_payload.empty()) {
     auto p = ParsePayload(msg.button_payload);
     const Flow* flow = p ? pb.flows.Find(p->flow) : nullptr;
+    if (flow && !flow->Serves(account.station)) flow = nullptr;  // not this account's flow
     const Step* step = nullptr;
     const Choice* choice = nullptr;
     if (flow) {
@@ -335,8 +363,10 @@ Result<Decision> Engine::Handle(const InboundMessage& msg, const Account& accoun
   // A number or an exact label always answers; only otherwise are topics worth matching.
   std::vector<TriggerMatch> topics;
   if (has_text && !answer.exact) {
-    topics = pb.matcher->Match(Priority::kNormal, text, msg.text);
-    if (topics.empty()) topics = pb.matcher->Match(Priority::kLow, text, msg.text);
+    topics = ForStation(pb.matcher->Match(Priority::kNormal, text, msg.text), account.station);
+    if (topics.empty()) {
+      topics = ForStation(pb.matcher->Match(Priority::kLow, text, msg.text), account.station);
+    }
   }
   if (answer.index >= 0) {
     bool topic_wins = !answer.exact && !topics.empty() && topics.front().score > answer.weight;

@@ -51,6 +51,9 @@ struct Reply {
   std::string text;
   std::string language;  // language the text was taken from
   std::vector<Button> buttons;
+  // The flow whose step said it ("" for the engine's own answers outside a flow, e.g. to a
+  // picture); stored with the reply so staff see which flow and template the bot used.
+  std::string flow;
 };
 
 struct Decision {

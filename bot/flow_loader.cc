@@ -204,8 +204,10 @@ void ReadFlow(YamlReader& r, const YAML::Node& root, FlowSet& out) {
     r.diags().Error(r.At(root), "a flow file is a map starting with 'flow: <name>'");
     return;
   }
-  r.CheckKeys(root, {"flow", "description", "priority", "when", "steps", "flags", "max_replies"},
-              "a flow");
+  r.CheckKeys(
+      root,
+      {"flow", "description", "priority", "when", "steps", "flags", "max_replies", "stations"},
+      "a flow");
   Flow f;
   f.where = r.At(root);
   if (root["flow"]) {
@@ -238,6 +240,12 @@ void ReadFlow(YamlReader& r, const YAML::Node& root, FlowSet& out) {
   }
   for (auto& [flag, where] : r.StringList(root["flags"], "flag")) f.flags.push_back(flag);
   if (root["max_replies"]) f.max_replies = r.Int(root["max_replies"], "max_replies").value_or(0);
+  if (root["stations"]) {
+    f.stations_where = r.At(root["stations"]);
+    for (auto& [station, where] : r.StringList(root["stations"], "station id")) {
+      f.stations.push_back(station);
+    }
+  }
   if (const YAML::Node& when = root["when"]) {
     if (when.IsSequence()) {
       for (const auto& t : when) f.triggers.push_back(ReadTrigger(r, t));

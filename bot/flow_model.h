@@ -96,7 +96,20 @@ struct Flow {
   std::vector<Step> steps;
   std::vector<std::string> flags;  // reported with every message this flow answers
   int max_replies = 0;             // per conversation; 0 = no limit. Later matches stay silent.
-  SourceLocation where;            // the `flow:` line
+  // The stations (ids under `stations:` in the config) whose accounts have this flow; empty
+  // = every account. A station's own flow: Köln's carnival questions, a match-day flow.
+  std::vector<std::string> stations;
+  SourceLocation stations_where;  // the `stations:` line
+  SourceLocation where;           // the `flow:` line
+
+  // Whether accounts of `station` have this flow.
+  bool Serves(const std::string& station) const {
+    if (stations.empty()) return true;
+    for (const auto& s : stations) {
+      if (s == station) return true;
+    }
+    return false;
+  }
 
   int StepIndex(const std::string& id) const {
     for (size_t i = 0; i < steps.size(); ++i) {

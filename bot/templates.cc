@@ -1,5 +1,6 @@
 #include "bot/templates.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
 
@@ -131,11 +132,48 @@ void TemplateSet::LoadString(const std::string& yaml, const std::string& name,
 
 void TemplateSet::LoadFile(const std::string& path, const std::string& language,
                            Diagnostics& diags) {
+  LoadFileInto(path, language, by_language_[language], diags);
+}
+
+void TemplateSet::LoadFileInto(const std::string& path, const std::string& language,
+                               std::map<std::string, TemplateText>& out, Diagnostics& diags) {
   auto root = LoadYamlFile(path, diags);
   if (!root) return;
   YamlReader r(path, diags);
-  GuardYaml(path, diags, [&] { ReadTemplates(r, *root, language, by_language_[language]); });
+  GuardYaml(path, diags, [&] { ReadTemplates(r, *root, language, out); });
 }
+
+void TemplateSet::LoadStationString(const std::string& yaml, const std::string& name,
+                                    const std::string& station, const std::string& language,
+                                    Diagnostics& diags) {
+  auto root = LoadYamlString(yaml, name, diags);
+  if (!root) return;
+  YamlReader r(name, diags);
+  GuardYaml(name, diags,
+            [&] { ReadTemplates(r, *root, language, by_station_[station][language]); });
+}
+
+namespace {
+
+// The sub-folders of `dir`, sorted (files in it are not templates and are ignored).
+std::vector<fs::path> SubFolders(const std::string& dir) {
+  std::vector<fs::path> out;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    if (e.is_directory()) out.push_back(e.path());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+bool IsLanguageFolder(const fs::path& dir, Diagnostics& diags) {
+  if (dir.filename().string().size() == 2) return true;
+  diags.Warning({dir.string(), 0, 0},
+                "folder name is not a two-letter language code; its files are ignored");
+  return false;
+}
+
+}  // namespace
 
 TemplateSet TemplateSet::LoadDir(const std::string& dir, Diagnostics& diags) {
   TemplateSet set;
@@ -144,20 +182,25 @@ TemplateSet TemplateSet::LoadDir(const std::string& dir, Diagnostics& diags) {
     diags.Error({dir, 0, 0}, "template folder not found");
     return set;
   }
-  std::vector<fs::path> langs;
-  for (const auto& e : fs::directory_iterator(dir, ec)) {
-    if (e.is_directory()) langs.push_back(e.path());
-  }
-  std::sort(langs.begin(), langs.end());
-  for (const auto& lang_dir : langs) {
-    std::string lang = lang_dir.filename().string();
-    if (lang.size() != 2) {
-      diags.Warning({lang_dir.string(), 0, 0},
-                    "folder name is not a two-letter language code; its files are ignored");
+  for (const auto& sub : SubFolders(dir)) {
+    if (sub.filename() == kStationFolder) {
+      // templates/stations/<station>/<lang>/*.yaml: what one station says differently.
+      for (const auto& station_dir : SubFolders(sub.string())) {
+        auto& station = set.by_station_[station_dir.filename().string()];
+        for (const auto& lang_dir : SubFolders(station_dir.string())) {
+          if (!IsLanguageFolder(lang_dir, diags)) continue;
+          auto& texts = station[lang_dir.filename().string()];
+          for (const auto& file : YamlFilesIn(lang_dir.string())) {
+            set.LoadFileInto(file, lang_dir.filename().string(), texts, diags);
+          }
+        }
+      }
       continue;
     }
+    if (!IsLanguageFolder(sub, diags)) continue;
+    std::string lang = sub.filename().string();
     set.by_language_[lang];  // an empty language folder still counts as a language
-    for (const auto& file : YamlFilesIn(lang_dir.string())) set.LoadFile(file, lang, diags);
+    for (const auto& file : YamlFilesIn(sub.string())) set.LoadFile(file, lang, diags);
   }
   return set;
 }
@@ -190,15 +233,43 @@ std::vector<std::string> TemplateSet::Keys() const {
   return {keys.begin(), keys.end()};
 }
 
+const TemplateText* TemplateSet::FindForStation(const std::string& station,
+                                                const std::string& language,
+                                                const std::string& key) const {
+  auto st = by_station_.find(station);
+  if (st == by_station_.end()) return nullptr;
+  auto l = st->second.find(language);
+  if (l == st->second.end()) return nullptr;
+  auto k = l->second.find(key);
+  return k == l->second.end() ? nullptr : &k->second;
+}
+
+bool TemplateSet::HasForStation(const std::string& station, const std::string& key) const {
+  auto st = by_station_.find(station);
+  if (st == by_station_.end()) return false;
+  for (const auto& [lang, keys] : st->second) {
+    if (keys.count(key)) return true;
+  }
+  return false;
+}
+
 RenderedText TemplateSet::Render(const std::string& key, const std::string& language,
                                  const std::string& fallback_language, const std::string& platform,
-                                 const std::map<std::string, std::string>& vars,
-                                 int variation) const {
+                                 const std::map<std::string, std::string>& vars, int variation,
+                                 const std::string& station) const {
   RenderedText out;
-  const TemplateText* t = Find(language, key);
+  // The reader's language comes first, then the station: a Köln text in German does not
+  // replace the force-wide English text for someone who writes in English.
+  auto find = [&](const std::string& lang) -> const TemplateText* {
+    if (!station.empty()) {
+      if (const TemplateText* own = FindForStation(station, lang, key)) return own;
+    }
+    return Find(lang, key);
+  };
+  const TemplateText* t = find(language);
   out.language = language;
   if (!t) {
-    t = Find(fallback_language, key);
+    t = find(fallback_language);
     out.language = fallback_language;
   }
   if (!t) return out;

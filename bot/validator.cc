@@ -31,13 +31,35 @@ struct TemplateUse {
   std::string key;
   SourceLocation where;
   bool is_label = false;
+  const Flow* flow = nullptr;
 };
+
+std::string JoinQuoted(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "'" : ", '") + i + "'";
+  return out;
+}
+
+// "every station" or "station(s) 'koeln', 'bonn'".
+// Whether some account has both flows.
+bool ShareAnAccount(const Flow& a, const Flow& b) {
+  if (a.stations.empty() || b.stations.empty()) return true;
+  for (const auto& s : a.stations) {
+    if (b.Serves(s)) return true;
+  }
+  return false;
+}
+
+std::string WhoHas(const Flow& f) {
+  return f.stations.empty() ? std::string("every station") : "station(s) " + JoinQuoted(f.stations);
+}
 
 class Checker {
  public:
   Checker(const Playbook& pb, const GatewayConfig& cfg, Diagnostics& diags)
       : pb_(pb), cfg_(cfg), diags_(diags) {
     for (const auto& a : cfg_.accounts) default_languages_.insert(a.language);
+    variable_names_ = cfg_.VariableNames();
     if (default_languages_.empty()) default_languages_.insert("de");
   }
 
@@ -45,8 +67,10 @@ class Checker {
     CheckFlowNames();
     for (const auto& f : pb_.flows.flows) CheckFlow(f);
     CheckSpecialFlows();
+    CheckFlowStations();
     CheckTemplateUses();
     CheckTemplateTexts();
+    CheckStationTexts();
     CheckTriggerOverlaps();
     CheckAccounts();
   }
@@ -74,8 +98,23 @@ class Checker {
       diags_.Error(where, "unknown step '" + t.step + "' in flow '" + f.name + "'" +
                               DidYouMean(t.step, step_ids));
     }
-    if (!t.flow.empty() && !pb_.flows.Find(t.flow)) {
+    if (t.flow.empty()) return;
+    const Flow* target = pb_.flows.Find(t.flow);
+    if (!target) {
       diags_.Error(where, "unknown flow '" + t.flow + "'" + DidYouMean(t.flow, pb_.flows.Names()));
+      return;
+    }
+    // A flow may lead only where all of its accounts can follow.
+    std::vector<std::string> left_out;
+    for (const auto& st : f.stations.empty() ? cfg_.stations : f.stations) {
+      if (!target->Serves(st)) left_out.push_back(st);
+    }
+    if (!target->stations.empty() && (f.stations.empty() || !left_out.empty())) {
+      diags_.Error(where, "flow '" + f.name + "' (" + WhoHas(f) + ") leads to flow '" + t.flow +
+                              "', which only " + WhoHas(*target) +
+                              " have; the conversation would end there for the others. Give '" +
+                              f.name + "' the same 'stations:', or add the missing ones to '" +
+                              t.flow + "'");
     }
   }
 
@@ -100,9 +139,9 @@ class Checker {
     }
     for (size_t i = 0; i < f.steps.size(); ++i) {
       const Step& s = f.steps[i];
-      if (!s.say.empty()) uses_.push_back({s.say, s.where, false});
+      if (!s.say.empty()) uses_.push_back({s.say, s.where, false, &f});
       if (s.is_ask()) {
-        uses_.push_back({s.ask, s.where, false});
+        uses_.push_back({s.ask, s.where, false, &f});
         if (s.id.empty()) {
           diags_.Error(s.where,
                        "give this question an 'id:' so that its buttons keep working "
@@ -115,7 +154,7 @@ class Checker {
         }
         std::set<std::string> choice_ids;
         for (const auto& c : s.choices) {
-          if (!c.label.empty()) uses_.push_back({c.label, c.where, true});
+          if (!c.label.empty()) uses_.push_back({c.label, c.where, true, &f});
           if (!choice_ids.insert(c.id).second) {
             diags_.Error(c.where, "two choices with the id '" + c.id +
                                       "' in one question; give one an 'id:'");
@@ -127,7 +166,7 @@ class Checker {
         }
         if (s.has_if_not_understood) {
           if (!s.if_not_understood.say.empty()) {
-            uses_.push_back({s.if_not_understood.say, s.if_not_understood.where, false});
+            uses_.push_back({s.if_not_understood.say, s.if_not_understood.where, false, &f});
           }
           CheckTarget(f, s.if_not_understood.then, s.if_not_understood.where, step_ids);
         }
@@ -280,13 +319,23 @@ class Checker {
     std::vector<std::string> all_keys = pb_.templates.Keys();
     for (const auto& use : uses_) {
       used_.insert(use.key);
-      if (!pb_.templates.Has(use.key)) {
-        diags_.Error(use.where, "unknown template '" + use.key + "'" +
-                                    DidYouMean(use.key, all_keys) +
-                                    "; add it to templates/<language>/*.yaml");
+      if (use.is_label) labels_.insert(use.key);
+      if (pb_.templates.Has(use.key)) continue;
+      // A station's own flow may use a text only its stations have.
+      std::vector<std::string> without;
+      for (const auto& st : use.flow ? use.flow->stations : std::vector<std::string>{}) {
+        if (!pb_.templates.HasForStation(st, use.key)) without.push_back(st);
+      }
+      if (use.flow && !use.flow->stations.empty() && without.empty()) continue;
+      if (use.flow && !use.flow->stations.empty() && without.size() < use.flow->stations.size()) {
+        diags_.Error(use.where, "template '" + use.key + "' is missing for station(s) " +
+                                    JoinQuoted(without) + "; add it to templates/stations/" +
+                                    without.front() +
+                                    "/<language>/, or for everyone to templates/<language>/");
         continue;
       }
-      if (use.is_label) labels_.insert(use.key);
+      diags_.Error(use.where, "unknown template '" + use.key + "'" + DidYouMean(use.key, all_keys) +
+                                  "; add it to templates/<language>/*.yaml");
     }
     for (const auto& key : EngineTemplateKeys()) {
       if (!pb_.templates.Has(key)) {
@@ -298,7 +347,6 @@ class Checker {
 
   void CheckTemplateTexts() {
     const auto& langs = pb_.templates.by_language();
-    std::vector<std::string> variables = cfg_.VariableNames();
     // Unused keys are reported once, in an account's own language where they exist there.
     std::vector<std::string> order(default_languages_.begin(), default_languages_.end());
     for (const auto& [lang, texts] : langs) {
@@ -323,58 +371,10 @@ class Checker {
         diags_.Warning(t.where, "template '" + key + "' is not used by any flow" + hint);
       }
     }
+    std::vector<const Account*> everyone;
+    for (const auto& a : cfg_.accounts) everyone.push_back(&a);
     for (const auto& [lang, texts] : langs) {
-      for (const auto& [key, t] : texts) {
-        // Every text, every variant: variables and label length.
-        std::vector<std::pair<std::string, std::string>> all;  // (variant, text)
-        for (const auto& v : t.variations) all.emplace_back("", v);
-        for (const auto& [platform, vs] : t.platform) {
-          for (const auto& v : vs) all.emplace_back(platform, v);
-        }
-        for (const auto& [platform, text] : all) {
-          for (const auto& var : VariablesIn(text)) {
-            if (var.name == "next_staffed_time") {
-              // Filled in by the engine from the account's calendar.
-              for (const auto& a : cfg_.accounts) {
-                // Harmless when only if_off_duty steps say it (they need a calendar to run),
-                // so a warning, not an error.
-                if (!a.calendar) {
-                  diags_.Warning(t.where, "template '" + key + "' (" + lang +
-                                              ") uses {next_staffed_time}, but account '" + a.id +
-                                              "' has no calendar; add calendar: (time_zone, "
-                                              "staffed) under defaults:, its station or the "
-                                              "account");
-                  break;
-                }
-              }
-              continue;
-            }
-            if (std::find(variables.begin(), variables.end(), var.name) == variables.end()) {
-              diags_.Error(t.where, "template '" + key + "' (" + lang +
-                                        ") uses unknown variable {" + var.name + "}" +
-                                        DidYouMean(var.name, variables) +
-                                        "; define it under 'variables:' in the config");
-              continue;
-            }
-            for (const auto& a : cfg_.accounts) {
-              if (!a.variables.count(var.name)) {
-                diags_.Warning(t.where, "template '" + key + "' uses {" + var.name +
-                                            "}, which account '" + a.id + "' does not define");
-              }
-            }
-          }
-          if (labels_.count(key)) {
-            std::string shown = FillVariables(text, {});
-            if (CodePointCount(shown) > kMaxLabelLength) {
-              diags_.Error(t.where, "button label '" + key + "' (" + lang +
-                                        (platform.empty() ? "" : ", " + platform) + ") has " +
-                                        std::to_string(CodePointCount(shown)) +
-                                        " characters; WhatsApp allows " +
-                                        std::to_string(kMaxLabelLength) + ": \"" + text + "\"");
-            }
-          }
-        }
-      }
+      for (const auto& [key, t] : texts) CheckText(key, lang, t, everyone);
     }
     // Missing translations: a key that exists in one language should exist in all.
     for (const auto& key : pb_.templates.Keys()) {
@@ -410,13 +410,144 @@ class Checker {
     }
   }
 
+  // Every text and variant of one template: its variables (known, and defined for the
+  // `accounts` that may send it) and, for button labels, the length.
+  void CheckText(const std::string& key, const std::string& lang, const TemplateText& t,
+                 const std::vector<const Account*>& accounts) {
+    const std::vector<std::string>& variables = variable_names_;
+    std::vector<std::pair<std::string, std::string>> all;  // (variant, text)
+    for (const auto& v : t.variations) all.emplace_back("", v);
+    for (const auto& [platform, vs] : t.platform) {
+      for (const auto& v : vs) all.emplace_back(platform, v);
+    }
+    for (const auto& [platform, text] : all) {
+      for (const auto& var : VariablesIn(text)) {
+        if (var.name == "next_staffed_time") {
+          // Filled in by the engine from the account's calendar. Harmless when only
+          // if_off_duty steps say it (they need a calendar to run), so a warning.
+          for (const Account* a : accounts) {
+            if (!a->calendar) {
+              diags_.Warning(t.where, "template '" + key + "' (" + lang +
+                                          ") uses {next_staffed_time}, but account '" + a->id +
+                                          "' has no calendar; add calendar: (time_zone, "
+                                          "staffed) under defaults:, its station or the "
+                                          "account");
+              break;
+            }
+          }
+          continue;
+        }
+        if (std::find(variables.begin(), variables.end(), var.name) == variables.end()) {
+          diags_.Error(t.where, "template '" + key + "' (" + lang + ") uses unknown variable {" +
+                                    var.name + "}" + DidYouMean(var.name, variables) +
+                                    "; define it under 'variables:' in the config");
+          continue;
+        }
+        for (const Account* a : accounts) {
+          if (!a->variables.count(var.name)) {
+            diags_.Warning(t.where, "template '" + key + "' uses {" + var.name +
+                                        "}, which account '" + a->id + "' does not define");
+          }
+        }
+      }
+      if (labels_.count(key)) {
+        std::string shown = FillVariables(text, {});
+        if (CodePointCount(shown) > kMaxLabelLength) {
+          diags_.Error(t.where, "button label '" + key + "' (" + lang +
+                                    (platform.empty() ? "" : ", " + platform) + ") has " +
+                                    std::to_string(CodePointCount(shown)) +
+                                    " characters; WhatsApp allows " +
+                                    std::to_string(kMaxLabelLength) + ": \"" + text + "\"");
+        }
+      }
+    }
+  }
+
+  // Flows of one station: known stations, and never the emergency or fallback flow (those
+  // must answer on every account).
+  void CheckFlowStations() {
+    for (const auto& f : pb_.flows.flows) {
+      if (!f.stations_where.file.empty() && f.stations.empty()) {
+        diags_.Error(f.stations_where,
+                     "'stations:' names no station; list the station ids "
+                     "(from the config's stations:) or remove the line");
+      }
+      if (f.stations.empty()) continue;
+      if (f.name == "emergency" || f.priority == Priority::kFallback) {
+        diags_.Error(f.stations_where,
+                     "flow '" + f.name + "' must answer on every account; remove 'stations:'");
+      }
+      for (const auto& st : f.stations) {
+        if (std::find(cfg_.stations.begin(), cfg_.stations.end(), st) != cfg_.stations.end()) {
+          continue;
+        }
+        diags_.Error(f.stations_where,
+                     "unknown station '" + st + "'" + DidYouMean(st, cfg_.stations) +
+                         (cfg_.stations.empty()
+                              ? "; the config has no 'stations:'"
+                              : "; stations are the ids under 'stations:' in " +
+                                    (cfg_.file.empty() ? std::string("the config") : cfg_.file)));
+      }
+    }
+  }
+
+  // templates/stations/<station>/<lang>/: what one station says differently.
+  void CheckStationTexts() {
+    const auto base_keys = pb_.templates.Keys();
+    const auto langs = pb_.templates.Languages();
+    for (const auto& [station, by_lang] : pb_.templates.by_station()) {
+      const std::string folder =
+          cfg_.templates_dir + "/" + TemplateSet::kStationFolder + "/" + station;
+      std::vector<const Account*> accounts;
+      for (const auto& a : cfg_.accounts) {
+        if (a.station == station) accounts.push_back(&a);
+      }
+      if (std::find(cfg_.stations.begin(), cfg_.stations.end(), station) == cfg_.stations.end()) {
+        diags_.Error({folder, 0, 0}, "templates for unknown station '" + station + "'" +
+                                         DidYouMean(station, cfg_.stations) +
+                                         "; the folder name must be a station id from the "
+                                         "config's stations:");
+        continue;
+      }
+      std::map<std::string, SourceLocation> own_keys;  // keys only this station has
+      for (const auto& [lang, texts] : by_lang) {
+        if (std::find(langs.begin(), langs.end(), lang) == langs.end()) {
+          diags_.Warning({folder + "/" + lang, 0, 0}, "no templates/" + lang +
+                                                          "/ folder for everyone, so the bot never "
+                                                          "answers in '" +
+                                                          lang + "' and these texts are not used");
+        }
+        for (const auto& [key, t] : texts) {
+          CheckText(key, lang, t, accounts);
+          if (pb_.templates.Has(key)) continue;
+          own_keys.emplace(key, t.where);
+          if (!used_.count(key)) {
+            diags_.Warning(t.where, "template '" + key + "' of station '" + station +
+                                        "' replaces no text for everyone and no flow uses it" +
+                                        DidYouMean(key, base_keys));
+          }
+        }
+      }
+      // A text only the station has must exist in the language of each of its accounts:
+      // that language is the last fallback.
+      for (const auto& [key, where] : own_keys) {
+        for (const Account* a : accounts) {
+          if (pb_.templates.FindForStation(station, a->language, key)) continue;
+          diags_.Error(where, "template '" + key + "' of station '" + station + "' has no '" +
+                                  a->language + "' text, the language of account '" + a->id +
+                                  "'; add it to " + folder + "/" + a->language + "/");
+        }
+      }
+    }
+  }
+
   // Same keyword in two places, or a normal keyword that an interrupt flow always catches.
   void CheckTriggerOverlaps() {
     struct Seen {
       const Flow* flow;
       SourceLocation where;
     };
-    std::map<std::string, Seen> seen;  // priority + normalised keyword → first use
+    std::map<std::string, std::vector<Seen>> seen;  // priority + normalised keyword → uses
     for (const auto& f : pb_.flows.flows) {
       for (const auto& t : f.triggers) {
         for (const auto& k : t.keywords) {
@@ -426,23 +557,30 @@ class Checker {
           const bool trail = !k.text.empty() && k.text.back() == '*';
           std::string id = std::to_string(static_cast<int>(f.priority)) + "|" + k.language + "|" +
                            (lead ? "*" : "") + n.text + (trail ? "*" : "");
-          auto [it, inserted] = seen.emplace(id, Seen{&f, k.where});
-          if (!inserted) {
-            std::string other = it->second.where.file + ":" +
-                                std::to_string(it->second.where.line) + ":" +
-                                std::to_string(it->second.where.column);
-            if (it->second.flow == &f) {
+          std::vector<Seen>& earlier = seen[id];
+          for (const Seen& e : earlier) {
+            std::string other = e.where.file + ":" + std::to_string(e.where.line) + ":" +
+                                std::to_string(e.where.column);
+            // A station's own flow may take a word of a flow for everyone: for that
+            // station's accounts it answers instead (the engine prefers it).
+            const bool station_answers_instead = e.flow->stations.empty() != f.stations.empty();
+            if (e.flow == &f) {
               diags_.Warning(k.where, "duplicate keyword '" + k.text + "' in flow '" + f.name +
                                           "' (also at " + other + ")");
-            } else {
+              break;
+            }
+            if (!station_answers_instead && ShareAnAccount(*e.flow, f)) {
               diags_.Warning(k.where, "keyword '" + k.text + "' also triggers flow '" +
-                                          it->second.flow->name + "' (" + other +
+                                          e.flow->name + "' (" + other +
                                           "); only one of them can answer it");
+              break;
             }
           }
+          earlier.push_back(Seen{&f, k.where});
           if ((f.priority == Priority::kNormal || f.priority == Priority::kLow) &&
               k.text.find('*') == std::string::npos) {
             auto hits = pb_.matcher->Match(Priority::kInterrupt, n, k.text);
+            std::erase_if(hits, [&](const TriggerMatch& h) { return !ShareAnAccount(*h.flow, f); });
             if (!hits.empty()) {
               diags_.Warning(k.where, "keyword '" + k.text + "' is shadowed: the interrupt flow '" +
                                           hits.front().flow->name +
@@ -475,6 +613,7 @@ class Checker {
   const GatewayConfig& cfg_;
   Diagnostics& diags_;
   std::set<std::string> default_languages_;
+  std::vector<std::string> variable_names_;
   std::vector<TemplateUse> uses_;
   std::set<std::string> used_;
   std::set<std::string> labels_;

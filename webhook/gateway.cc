@@ -92,7 +92,8 @@ Result<std::unique_ptr<Gateway>> Gateway::Start(const bot::GatewayConfig& config
   auto menu_label = [engine = g->engine_.get()](const std::string& language,
                                                 const bot::Account& account) {
     bot::RenderedText t = engine->CurrentPlaybook()->templates.Render(
-        "common.menu_button", language, account.language, "whatsapp", account.variables, 0);
+        "common.menu_button", language, account.language, "whatsapp", account.variables, 0,
+        account.station);
     return t.found ? t.text : std::string("Menu");
   };
   staff::HandoverSettings hs;
