@@ -66,6 +66,10 @@ const char* const kMigrations[] = {
     "CREATE INDEX staff_audit_station ON staff_audit(station, id);"
     "ALTER TABLE outbox ADD COLUMN author TEXT NOT NULL DEFAULT 'bot';"
     "CREATE INDEX inbox_conversation ON inbox(platform, account, sender, id);",
+
+    // 5: the flow whose step said a bot reply, for the staff transcript ("" for staff
+    // replies, the engine's own answers and replies stored before this version).
+    "ALTER TABLE outbox ADD COLUMN flow TEXT NOT NULL DEFAULT '';",
 };
 
 void Migrate(SQLite::Database& db) {

@@ -49,7 +49,8 @@ std::string ConversationOf(const webhook::OutboundMessage& m) {
 const char kInsertReply[] =
     "INSERT INTO outbox (inbox_id, conversation, platform, account, account_ref, recipient, "
     "reply, menu_label, emergency, correlation_id, inbound_at, created_at, status, attempts, "
-    "next_attempt_at, received_ms, author) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,'pending',0,?,?,?)";
+    "next_attempt_at, received_ms, author, flow) VALUES "
+    "(?,?,?,?,?,?,?,?,?,?,?,?,'pending',0,?,?,?,?)";
 
 void BindReply(SQLite::Statement& add, const webhook::OutboundMessage& r, int64_t inbox_id,
                const std::string& correlation_id, bot::TimePoint inbound, bot::TimePoint now,
@@ -69,6 +70,7 @@ void BindReply(SQLite::Statement& add, const webhook::OutboundMessage& r, int64_
   add.bind(13, Seconds(now));
   add.bind(14, received_ms);
   add.bind(15, r.author.empty() ? std::string("bot") : r.author);
+  add.bind(16, r.reply.flow);
 }
 
 }  // namespace
@@ -588,7 +590,8 @@ Result<std::vector<webhook::ConversationEntry>> SqliteDeliveryStore::Conversatio
     key.account_id = account;
     key.recipient = sender;
     SQLite::Statement out(*db_,
-                          "SELECT id, inbox_id, created_at, reply, author, status FROM outbox "
+                          "SELECT id, inbox_id, created_at, reply, author, status, flow FROM "
+                          "outbox "
                           "WHERE conversation = ? AND created_at <= ? ORDER BY id DESC LIMIT ?");
     out.bind(1, ConversationOf(key));
     out.bind(2, Seconds(until));
@@ -602,6 +605,7 @@ Result<std::vector<webhook::ConversationEntry>> SqliteDeliveryStore::Conversatio
       e.template_key = reply.template_key;
       e.author = out.getColumn(4).getString();
       e.status = out.getColumn(5).getString();
+      e.flow = out.getColumn(6).getString();
       all.push_back({out.getColumn(1).getInt64(), 1, std::move(e)});
     }
     std::sort(all.begin(), all.end(), [](const Keyed& a, const Keyed& b) {

@@ -60,6 +60,7 @@ struct ConversationEntry {
   bool button = false;       // the person tapped a button (text: its label, if sent)
   std::string author;        // replies: "bot" or "staff:<name>"
   std::string template_key;  // bot replies
+  std::string flow;          // bot replies: the flow that said it ("" if none or not stored)
   std::string status;        // replies: pending | inflight | sent | dead
 };
 

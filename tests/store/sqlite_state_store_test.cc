@@ -143,7 +143,7 @@ TEST_F(SqliteStateStoreTest, SchemaVersionIsSetAndReopeningDoesNotMigrateAgain) 
   store_.reset();
   {
     SQLite::Database db(path_, SQLite::OPEN_READONLY);
-    EXPECT_EQ(db.execAndGet("PRAGMA user_version").getInt(), 4);  // up to the hand-over tables
+    EXPECT_EQ(db.execAndGet("PRAGMA user_version").getInt(), 5);  // up to the reply's flow
     EXPECT_EQ(db.execAndGet("PRAGMA journal_mode").getString(), "wal");
   }
   store_ = OpenStore();  // a second migration would fail on CREATE TABLE

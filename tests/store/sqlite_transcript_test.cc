@@ -1,6 +1,7 @@
 // The delivery store's side of hand-overs: the person's last message, staff replies stored
 // in the outbox (in the conversation's order, with their author), and one conversation read
 // back in order for the staff transcript.
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -133,6 +134,51 @@ TEST_F(SqliteTranscriptTest, ThePersonsMediaAndTapsAreMarkedAndAnonymisedRowsLef
   for (auto& m : in) ASSERT_TRUE(store_->CompleteInbound(m, {}, At(1003)).ok());
   ASSERT_GT(store_->AnonymiseBefore(At(9000)).value(), 0);
   EXPECT_TRUE(store_->Conversation("messenger", "fb", "p1", At(9000), 50).value().empty());
+}
+
+TEST_F(SqliteTranscriptTest, BotRepliesKeepTheFlowThatSaidThem) {
+  OutboundMessage menu = Reply("p1", "Menü", "", "greeting.menu");
+  menu.reply.flow = "greeting";
+  OutboundMessage own = Reply("p1", "Bitte schreiben Sie", "", "common.unsupported");
+  Handled("m1", "p1", "Hallo", 1000, {menu, own});
+  auto last = store_->LastInboundOf("messenger", "fb", "p1").value();
+  ASSERT_TRUE(
+      store_->InsertReply(Reply("p1", "Anna hier", "staff:Anna"), *last, "s-1", At(1100)).ok());
+  auto t = store_->Conversation("messenger", "fb", "p1", At(5000), 50).value();
+  ASSERT_EQ(t.size(), 4u);
+  EXPECT_EQ(t[1].flow, "greeting");
+  EXPECT_EQ(t[2].flow, "") << "the engine's own answer belongs to no flow";
+  EXPECT_EQ(t[3].flow, "") << "a staff reply has none";
+}
+
+TEST(SqliteTranscriptUpgrade, AVersion4DatabaseGetsTheFlowColumnAndKeepsItsReplies) {
+  // A database as Wache wrote it before schema 5: the current schema less the flow column,
+  // with one bot reply stored.
+  fs::path path = fs::temp_directory_path() / ("wache-upgrade-v4-" + std::to_string(::getpid()));
+  for (auto suffix : {"", "-wal", "-shm"}) fs::remove(path.string() + suffix);
+  {
+    auto store = std::move(SqliteDeliveryStore::Open(path.string())).value();
+    std::vector<AcceptedMessage> in = {Msg("m1", "p1", "Hallo", 1000)};
+    ASSERT_TRUE(store->InsertInbound(in, At(1001)).ok());
+    ASSERT_TRUE(
+        store->CompleteInbound(in[0], {Reply("p1", "Menü", "", "greeting.menu")}, At(1002)).ok());
+  }
+  {
+    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE);
+    db.exec("ALTER TABLE outbox DROP COLUMN flow; PRAGMA user_version = 4;");
+  }
+  auto opened = SqliteDeliveryStore::Open(path.string());
+  ASSERT_TRUE(opened.ok()) << opened.status().message();
+  auto t = opened.value()->Conversation("messenger", "fb", "p1", At(5000), 50).value();
+  ASSERT_EQ(t.size(), 2u);
+  EXPECT_EQ(t[1].template_key, "greeting.menu");
+  EXPECT_EQ(t[1].flow, "") << "not known for replies stored before the upgrade";
+  {
+    SQLite::Database db(path.string(), SQLite::OPEN_READONLY);
+    EXPECT_EQ(db.execAndGet("PRAGMA user_version").getInt(), 5);
+  }
+  opened = Status::Error("closed");
+  for (auto suffix : {"", "-wal", "-shm"}) fs::remove(path.string() + suffix);
 }
 
 }  // namespace

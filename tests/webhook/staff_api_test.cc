@@ -186,8 +186,10 @@ TEST_F(StaffApiTest, AStaffReplyArrivesAtThePlatformAndTheTranscriptShowsWhoSaid
   EXPECT_EQ(t[0]["text"], "Hallo");
   EXPECT_EQ(t[1]["who"], "bot");
   EXPECT_EQ(t[1]["template"], "greeting.menu");
+  EXPECT_EQ(t[1]["flow"], "greeting");
   EXPECT_EQ(t[1]["status"], "sent");
   EXPECT_EQ(t[3]["template"], "menu.other");
+  EXPECT_FALSE(t[0].contains("flow")) << "the person's messages have none";
   EXPECT_EQ(t[4]["text"], "Ich wurde gestern bedroht und brauche Rat");
   EXPECT_EQ(view.body.dump().find("\"7001\""), std::string::npos) << "no platform id";
 

@@ -68,6 +68,9 @@ json TranscriptView(const std::vector<ConversationEntry>& entries) {
       j["who"] = "bot";
       j["text"] = e.text;
       j["template"] = e.template_key;
+      // Replies stored before schema 5 and the engine's own answers have no flow: null,
+      // so the inbox says "unknown" rather than guess from the template key.
+      j["flow"] = e.flow.empty() ? json(nullptr) : json(e.flow);
       j["status"] = e.status;
     }
     out.push_back(std::move(j));
