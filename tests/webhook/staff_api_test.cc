@@ -91,6 +91,10 @@ TEST_F(StaffApiTest, MeTellsNameRoleAndStations) {
   auto sabine = Api("GET", "/staff/api/me", kSabine);
   EXPECT_EQ(sabine.body["role"], "supervisor");
   EXPECT_EQ(sabine.body["stations"], "all");
+  // The names for the inbox's station filter: one's own stations, or every one for "all".
+  EXPECT_EQ(anna.body["station_names"], json({{"koeln", "Polizei Köln"}}));
+  EXPECT_EQ(sabine.body["station_names"].size(), 3u);
+  EXPECT_EQ(sabine.body["station_names"]["dortmund"], "Polizei Dortmund");
 }
 
 TEST_F(StaffApiTest, AnAgentSeesAndActsOnlyOnTheirStations) {
@@ -187,6 +191,7 @@ TEST_F(StaffApiTest, AStaffReplyArrivesAtThePlatformAndTheTranscriptShowsWhoSaid
   EXPECT_EQ(t[1]["who"], "bot");
   EXPECT_EQ(t[1]["template"], "greeting.menu");
   EXPECT_EQ(t[1]["flow"], "greeting");
+  EXPECT_EQ(view.body["station_name"], "Polizei Köln");
   EXPECT_EQ(t[1]["status"], "sent");
   EXPECT_EQ(t[3]["template"], "menu.other");
   EXPECT_FALSE(t[0].contains("flow")) << "the person's messages have none";

@@ -131,7 +131,22 @@ StaffResponse StaffApi::Handle(const StaffRequest& req) {
   return answer(Error(404, "no such endpoint; see GET /staff/api/conversations"));
 }
 
-StaffResponse StaffApi::Me(const Call& c) { return Json(200, IdentityView(c.who)); }
+StaffResponse StaffApi::Me(const Call& c) {
+  json j = IdentityView(c.who);
+  // The stations' names, for the inbox's station filter: all configured ones for "all".
+  json names = json::object();
+  const std::vector<std::string>& ids = c.who.all_stations ? accounts_.stations : c.who.stations;
+  for (const std::string& id : ids) names[id] = StationName(id);
+  j["station_names"] = std::move(names);
+  return Json(200, j);
+}
+
+std::string StaffApi::StationName(const std::string& station) const {
+  for (const auto& a : accounts_.accounts) {
+    if (a.station == station && !a.station_name.empty()) return a.station_name;
+  }
+  return station;  // a station without accounts has no name to show
+}
 
 StaffResponse StaffApi::List(const Call& c) {
   const auto& query = c.request.query;
@@ -307,6 +322,7 @@ json StaffApi::Summary(const Handover& h) {
   const bot::TimePoint now = clock_.Now();
   json j = HandoverView(h, pseudonym_(h.sender), at, StaffReplyWindow(h.platform, at, now), now);
   if (const bot::Account* a = accounts_.FindAccount(h.account)) j["account_name"] = a->name;
+  j["station_name"] = StationName(h.station);
   return j;
 }
 

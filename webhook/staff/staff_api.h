@@ -2,7 +2,8 @@
 // gateway's HTTP server under /staff/api (JSON). The server hands each request over as a
 // StaffRequest; nothing here knows the HTTP library.
 //
-//   GET  /staff/api/me                                   who the token belongs to
+//   GET  /staff/api/me                                   who the token belongs to (and
+//                                                        the names of their stations)
 //   GET  /staff/api/conversations?state=S&station=ST     hand-overs (default state: open)
 //   GET  /staff/api/conversations/{id}                   one, with its transcript
 //   POST /staff/api/conversations/{id}/take              in progress, with me
@@ -83,6 +84,8 @@ class StaffApi {
   AuditEntry Entry(const Call& c, const std::string& action, const Handover& h,
                    std::string detail) const;
   nlohmann::json Summary(const Handover& h);
+  // The station's `name:` from the config (its id if it has none).
+  std::string StationName(const std::string& station) const;
 
   StaffDirectory directory_;
   HandoverStore& handovers_;
