@@ -8,6 +8,7 @@
 #include "bot/templates.h"
 #include "bot/yaml_source.h"
 #include "calendar/holidays.h"
+#include "calendar/zone.h"
 
 namespace wache::bot {
 namespace {
@@ -32,18 +33,24 @@ std::map<std::string, std::string> ReadVariables(YamlReader& r, const YAML::Node
 // is an error, so that a typo never silently means "always off duty".
 void BuildCalendar(Account& a, Diagnostics& diags) {
   const calendar::CalendarSpec& spec = a.calendar_spec;
-  if (spec.time_zone.empty() && spec.weekly.empty() && spec.holiday_region.empty() &&
-      spec.closures.empty() && spec.openings.empty()) {
-    return;  // no calendar configured
-  }
-  if (spec.time_zone.empty() || spec.weekly.empty()) {
+  bool configured = false;
+  for (const auto& [key, from] : a.origin) configured |= key.rfind("calendar.", 0) == 0;
+  if (!configured) return;  // no calendar: the bot assumes on duty
+  // `staffed: none` (never on duty) is a valid calendar, so "given" is what counts here.
+  if (!a.origin.count("calendar.time_zone") || !a.origin.count("calendar.staffed")) {
+    a.calendar_broken = true;
     diags.Error(a.where, "account '" + a.id +
                              "': its calendar needs time_zone: (e.g. Europe/Berlin) and staffed: "
                              "(e.g. \"mo-fr 07:30-16:00\"), in defaults:, its station or itself");
     return;
   }
+  if (!a.calendar_errors.empty()) {  // a time zone or hours, reported at their line
+    a.calendar_broken = true;
+    return;
+  }
   auto built = calendar::StaffingCalendar::Build(spec);
   if (!built.ok()) {
+    a.calendar_broken = true;
     diags.Error(a.where, "account '" + a.id + "': calendar: " + built.status().message());
     return;
   }
@@ -131,6 +138,12 @@ void ReadConfig(const YAML::Node& root, const std::string& name, const std::stri
     if (node["time_zone"]) {
       spec.time_zone = r.String(node["time_zone"], "a time zone like Europe/Berlin").value_or("");
       a.origin["calendar.time_zone"] = origin(node["time_zone"], layer);
+      // A later layer that sets it again replaces a broken value, and its error.
+      a.calendar_errors.erase("time_zone");
+      if (auto zone = calendar::Zone::Locate(spec.time_zone); !zone.ok()) {
+        diags.Error(r.At(node["time_zone"]), "time_zone: " + zone.status().message());
+        a.calendar_errors.insert("time_zone");
+      }
     }
     if (node["holidays"]) {
       std::string region = r.String(node["holidays"], "a region like NW or GB-EAW").value_or("");
@@ -147,8 +160,10 @@ void ReadConfig(const YAML::Node& root, const std::string& name, const std::stri
     if (node["staffed"]) {
       std::string text = r.String(node["staffed"], "hours like \"mo-fr 07:30-16:00\"").value_or("");
       auto weekly = calendar::ParseWeekly(text);
+      a.calendar_errors.erase("staffed");
       if (!weekly.ok()) {
         diags.Error(r.At(node["staffed"]), "staffed: " + weekly.status().message());
+        a.calendar_errors.insert("staffed");
       } else {
         spec.weekly = weekly.value();
       }

@@ -9,6 +9,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,10 @@ struct Account {
   // When the social-media team is on duty (null: the config gives no calendar).
   calendar::CalendarSpec calendar_spec;
   std::shared_ptr<const calendar::StaffingCalendar> calendar;
+  // A calendar is configured but has an error (reported): the check says nothing more
+  // about the missing calendar.
+  bool calendar_broken = false;
+  std::set<std::string> calendar_errors;  // calendar keys whose value had an error
   // Where each effective value came from: "language", "conversation_timeout_minutes",
   // "calendar.<key>", "variables.<name>" -> "defaults (wache.yaml:12)" etc.
   std::map<std::string, std::string> origin;

@@ -5,12 +5,20 @@
 
 namespace wache::bot {
 
+void Diagnostics::Add(Diagnostic d) {
+  // The same problem found again (a defaults: line read once per account) is said once.
+  if (!seen_.emplace(d.severity, d.where.file, d.where.line, d.where.column, d.message).second) {
+    return;
+  }
+  items_.push_back(std::move(d));
+}
+
 void Diagnostics::Error(const SourceLocation& where, std::string message) {
-  items_.push_back({Severity::kError, where, std::move(message)});
+  Add({Severity::kError, where, std::move(message)});
 }
 
 void Diagnostics::Warning(const SourceLocation& where, std::string message) {
-  items_.push_back({Severity::kWarning, where, std::move(message)});
+  Add({Severity::kWarning, where, std::move(message)});
 }
 
 int Diagnostics::error_count() const {
@@ -22,7 +30,7 @@ int Diagnostics::error_count() const {
 int Diagnostics::warning_count() const { return static_cast<int>(items_.size()) - error_count(); }
 
 void Diagnostics::Merge(const Diagnostics& other) {
-  items_.insert(items_.end(), other.items_.begin(), other.items_.end());
+  for (const auto& d : other.items_) Add(d);
 }
 
 std::string FormatDiagnostic(const Diagnostic& d) {

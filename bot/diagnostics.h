@@ -3,8 +3,10 @@
 // Not for runtime failures of the gateway; those are Status values and logs.
 #pragma once
 
+#include <set>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 namespace wache::bot {
@@ -39,7 +41,10 @@ class Diagnostics {
   std::string Format() const;
 
  private:
+  void Add(Diagnostic d);
+
   std::vector<Diagnostic> items_;
+  std::set<std::tuple<Severity, std::string, int, int, std::string>> seen_;
 };
 
 std::string FormatDiagnostic(const Diagnostic& d);

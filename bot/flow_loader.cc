@@ -80,7 +80,9 @@ Trigger ReadTrigger(YamlReader& r, const YAML::Node& node) {
   if (node["raw_patterns"]) t.raw_patterns = ReadPatterns(r, node["raw_patterns"]);
   if (node["except"]) t.except = ReadKeywords(r, node["except"], "except phrase");
   if (node["start_at"]) t.start_at = r.String(node["start_at"], "a step id").value_or("");
-  if (t.keywords.empty() && t.all_of.empty() && t.patterns.empty() && t.raw_patterns.empty()) {
+  // A malformed all_of: was reported above; "has no all_of:" would contradict it.
+  if (t.keywords.empty() && t.all_of.empty() && t.patterns.empty() && t.raw_patterns.empty() &&
+      !node["all_of"]) {
     r.diags().Error(t.where, "this trigger has no keywords:, all_of:, patterns: or raw_patterns:");
   }
   return t;

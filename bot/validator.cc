@@ -188,7 +188,7 @@ class Checker {
                                     s.if_off_duty + "'; add 'end: true' (or 'next:') to it");
         }
         for (const auto& a : cfg_.accounts) {
-          if (!a.calendar) {
+          if (!a.calendar && !a.calendar_broken) {
             diags_.Warning(s.where, "step uses if_off_duty, but account '" + a.id +
                                         "' has no calendar: it always takes the on-duty path "
                                         "(add calendar: under defaults:, its station or it)");
@@ -426,7 +426,7 @@ class Checker {
           // Filled in by the engine from the account's calendar. Harmless when only
           // if_off_duty steps say it (they need a calendar to run), so a warning.
           for (const Account* a : accounts) {
-            if (!a->calendar) {
+            if (!a->calendar && !a->calendar_broken) {
               diags_.Warning(t.where, "template '" + key + "' (" + lang +
                                           ") uses {next_staffed_time}, but account '" + a->id +
                                           "' has no calendar; add calendar: (time_zone, "
@@ -599,8 +599,8 @@ class Checker {
     for (const auto& a : cfg_.accounts) {
       if (std::find(langs.begin(), langs.end(), a.language) == langs.end()) {
         diags_.Error(a.where, "account '" + a.id + "' uses language '" + a.language +
-                                  "', but there is no templates/" + a.language + "/ folder" +
-                                  DidYouMean(a.language, langs));
+                                  "', but there is no templates/" + a.language +
+                                  "/ folder; the languages with texts are " + JoinQuoted(langs));
       }
     }
   }

@@ -126,6 +126,57 @@ accounts:
       << diags.Format();
 }
 
+TEST(AccountsTest, AMistakeInTheDefaultsCalendarIsReportedOnceAtItsLine) {
+  // Three accounts share the defaults; staff need one message at the line to fix, not
+  // one per account plus follow-up errors about a "missing" calendar.
+  const std::pair<const char*, const char*> broken[] = {
+      {"time_zone: Europe/Berlim", "staffed: \"mo-fr 07:30-16:00\""},
+      {"time_zone: Europe/Berlin", "staffed: \"mo-fr 07:30-16:00, sa 10:00\""}};
+  for (const auto& [zone, hours] : broken) {
+    std::string yaml = std::string("defaults:\n  calendar:\n    ") + zone + "\n    " + hours +
+                       "\naccounts:\n"
+                       "  - { id: a, platform: messenger, platform_id: \"1\" }\n"
+                       "  - { id: b, platform: messenger, platform_id: \"2\" }\n"
+                       "  - { id: c, platform: messenger, platform_id: \"3\" }\n";
+    Diagnostics diags;
+    GatewayConfig cfg = Load(yaml, diags);
+    EXPECT_EQ(diags.error_count(), 1) << diags.Format();
+    const std::string line =
+        std::string(zone).find("Berlim") != std::string::npos ? "wache.yaml:3" : "wache.yaml:4";
+    EXPECT_NE(diags.Format().find(line), std::string::npos) << diags.Format();
+    for (const auto& a : cfg.accounts) EXPECT_TRUE(a.calendar_broken) << a.id;
+  }
+}
+
+TEST(AccountsTest, AStationThatSetsTheHoursAgainReplacesBrokenDefaults) {
+  Diagnostics diags;
+  GatewayConfig cfg = Load(R"(defaults:
+  calendar: { time_zone: Europe/Berlin, staffed: "mo-fr 07:30" }
+stations:
+  koeln:
+    calendar: { staffed: "mo-fr 07:30-16:00" }
+accounts:
+  - { id: a, platform: messenger, platform_id: "1", station: koeln }
+)",
+                           diags);
+  EXPECT_EQ(diags.error_count(), 1) << diags.Format();  // the defaults' line itself
+  ASSERT_EQ(cfg.accounts.size(), 1u);
+  EXPECT_TRUE(cfg.accounts[0].calendar) << diags.Format();
+}
+
+TEST(AccountsTest, StaffedNoneIsACalendarThatIsNeverOnDuty) {
+  Diagnostics diags;
+  GatewayConfig cfg = Load(R"(defaults:
+  calendar: { time_zone: Europe/Berlin, staffed: none }
+accounts:
+  - { id: a, platform: messenger, platform_id: "1" }
+)",
+                           diags);
+  EXPECT_EQ(diags.Format(), "");
+  ASSERT_TRUE(cfg.accounts[0].calendar);
+  EXPECT_FALSE(cfg.accounts[0].calendar->IsStaffed(TimePoint(std::chrono::seconds(1'800'000'000))));
+}
+
 TEST(AccountsTest, ManyStationsStayOneReadableConfig) {
   std::string yaml =
       "defaults:\n  calendar: { time_zone: Europe/Berlin, holidays: NW, staffed: \"mo-fr "

@@ -138,5 +138,15 @@ TEST(DiagnosticsTest, MergeAppendsTheOtherDiagnostics) {
   EXPECT_EQ(b.all().size(), 1u);
 }
 
+TEST(DiagnosticsTest, TheSameProblemAtTheSamePlaceIsReportedOnce) {
+  Diagnostics d;
+  d.Error({"wache.yaml", 5, 3}, "staffed: bad");
+  d.Error({"wache.yaml", 5, 3}, "staffed: bad");
+  d.Warning({"wache.yaml", 5, 3}, "staffed: bad");  // a different severity is kept
+  d.Error({"wache.yaml", 6, 3}, "staffed: bad");    // so is another place
+  EXPECT_EQ(d.error_count(), 2);
+  EXPECT_EQ(d.warning_count(), 1);
+}
+
 }  // namespace
 }  // namespace wache::bot

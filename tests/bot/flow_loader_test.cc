@@ -139,6 +139,22 @@ TEST(FlowLoaderTest, YamlSyntaxErrorIsReportedWithItsPosition) {
   EXPECT_TRUE(l->set.flows.empty());
 }
 
+TEST(FlowLoaderTest, AllOfWithOneGroupGetsOneMessageNotTwoThatContradict) {
+  auto l = Load("flow: x\nwhen:\n  all_of:\n    - [gerade, jetzt]\nsteps:\n  - say: a\n");
+  EXPECT_EQ(l->diags.error_count(), 1) << l->diags.Format();
+  EXPECT_THAT(l->diags.Format(), HasSubstr("all_of: is a list of at least two keyword groups"));
+}
+
+TEST(FlowLoaderTest, StationsListTheStationsThatHaveTheFlow) {
+  auto l = Load("flow: x\nstations: [koeln, bonn]\nwhen: { keywords: [a] }\nsteps:\n  - say: a\n");
+  EXPECT_EQ(l->diags.Format(), "");
+  ASSERT_EQ(l->set.flows.size(), 1u);
+  const Flow& f = l->set.flows[0];
+  EXPECT_TRUE(f.Serves("bonn"));
+  EXPECT_FALSE(f.Serves("dortmund"));
+  EXPECT_EQ(f.stations_where.line, 2);
+}
+
 TEST(FlowLoaderTest, UnknownKeyNamesItsPositionAndTheLikelyKey) {
   auto l = Load("flow: x\nstpes:\n  - say: a\n", "typo.yaml");
   EXPECT_THAT(l->diags.Format(),

@@ -295,7 +295,7 @@ TEST(ValidatorTest, AccountLanguageWithoutTemplatesIsAnError) {
       "    variables: { emergency_number: \"110\" }\n";
   EXPECT_THAT(in.Check().Format(),
               HasSubstr("wache.yaml:2:5: error: account 'koeln' uses language 'dd', but there is "
-                        "no templates/dd/ folder (did you mean 'de'?)"));
+                        "no templates/dd/ folder; the languages with texts are 'de'"));
 }
 
 TEST(ValidatorTest, ShippedFlowsTemplatesAndConfigHaveNoErrors) {
