@@ -193,6 +193,7 @@ Status WebhookServer::Start() {
       res.status = a.status;
       for (const auto& [k, v] : a.headers) res.set_header(k, v);
       res.set_header("Cache-Control", "no-store");
+      res.set_header("X-Content-Type-Options", "nosniff");
       res.set_content(a.body, "application/json");
     };
     const char* pattern = R"(/staff/api(/.*)?)";
@@ -200,6 +201,25 @@ Status WebhookServer::Start() {
     http_->Post(pattern, staff);
     http_->Put(pattern, staff);
     http_->Delete(pattern, staff);
+  }
+
+  // The staff web inbox, after the API so that /staff/api/... never reaches the files.
+  if (!options_.web_dir.empty()) {
+    auto files = std::make_unique<StaticFiles>(options_.web_dir, "/staff/");
+    if (files->usable()) inbox_files_ = std::move(files);
+  }
+  if (inbox_files_) {
+    http_->Get(R"(/staff(/.*)?)", [this](const httplib::Request& req, httplib::Response& res) {
+      if (req.path == "/staff") {  // relative links in the page need the trailing slash
+        for (const auto& [k, v] : StaticFiles::SecurityHeaders()) res.set_header(k, v);
+        res.set_redirect("/staff/", 301);
+        return;
+      }
+      StaticAnswer a = inbox_files_->Serve(req.path, req.get_header_value("If-None-Match"));
+      res.status = a.status;
+      for (const auto& [k, v] : a.headers) res.set_header(k, v);
+      if (a.status != 304) res.set_content(a.body, a.content_type.c_str());
+    });
   }
 
   if (options_.port == 0) {
@@ -212,6 +232,12 @@ Status WebhookServer::Start() {
                          " (in use? choose another with server.port in the config or --port)");
   }
   thread_ = std::thread([this] { http_->listen_after_bind(); });
+  if (inbox_files_) {
+    spdlog::info("staff inbox: http://{}:{}/staff/ (files from {})", options_.host, port_,
+                 inbox_files_->root());
+  } else if (!options_.web_dir.empty()) {
+    spdlog::warn("staff inbox not served: no index.html in {} (server.web_dir)", options_.web_dir);
+  }
   return Status::Ok();
 }
 

@@ -5,7 +5,8 @@
 //   (415) → JSON (400) → the adapter parses every item → route by account id (unknown:
 //   200, logged once, no reply) → Inbox::Accept → 200 only after the inbox took them.
 // Handlers never throw and never run the engine: acknowledging stays fast.
-// The staff API (webhook/staff/staff_api.h) answers under /staff/api on the same server.
+// The staff API (webhook/staff/staff_api.h) answers under /staff/api on the same server, and
+// the staff web inbox's static files (webhook/static_files.h) under /staff/.
 #pragma once
 
 #include <atomic>
@@ -22,6 +23,7 @@
 #include "webhook/metrics.h"
 #include "webhook/platform_adapter.h"
 #include "webhook/pseudonym.h"
+#include "webhook/static_files.h"
 
 namespace httplib {
 class Server;
@@ -38,6 +40,9 @@ struct ServerOptions {
   int port = 8080;                  // 0: any free port (tests); see port()
   size_t max_body_bytes = 1 << 20;  // larger bodies get 413
   int max_json_depth = 32;          // deeper nesting gets 400 without being parsed
+  // The staff web inbox's folder, served at /staff/ (webhook/static_files.h); "" or a folder
+  // without index.html: not served (logged at start).
+  std::string web_dir;
 };
 
 // One platform's route: its adapter and its webhook secrets.
@@ -82,6 +87,7 @@ class WebhookServer {
   std::function<Status()> ready_;
   std::function<std::string()> extra_metrics_;
   staff::StaffApi* staff_api_ = nullptr;
+  std::unique_ptr<StaticFiles> inbox_files_;  // null when the inbox is not served
   std::unique_ptr<httplib::Server> http_;
   std::thread thread_;
   int port_ = 0;

@@ -42,14 +42,15 @@ void ReadServer(bot::YamlReader& r, const YAML::Node& node, ServerConfig& s) {
     r.diags().Error(r.At(node),
                     "server: is a map (host, port, max_body_kb, workers, "
                     "send_timeout_seconds, retention_days, handover_idle_minutes, "
-                    "reload_watch_seconds)");
+                    "reload_watch_seconds, web_dir)");
     return;
   }
   r.CheckKeys(node,
               {"host", "port", "max_body_kb", "workers", "send_timeout_seconds", "retention_days",
-               "handover_idle_minutes", "reload_watch_seconds"},
+               "handover_idle_minutes", "reload_watch_seconds", "web_dir"},
               "'server'");
   if (node["host"]) s.host = r.String(node["host"], "a host name or address").value_or(s.host);
+  if (node["web_dir"]) s.web_dir = r.String(node["web_dir"], "a folder").value_or(s.web_dir);
   auto read_int = [&](const char* key, int lo, int hi, int& out) {
     if (!node[key]) return;
     auto v = r.Int(node[key], "a number");
@@ -260,6 +261,9 @@ WebhookConfig LoadWebhookConfig(const std::string& path, const bot::GatewayConfi
     bot::YamlReader r(path, diags);
     if (!root->IsMap()) return;  // bot/accounts.cc reports this
     if (const YAML::Node& server = (*root)["server"]) ReadServer(r, server, cfg.server);
+    if (!fs::path(cfg.server.web_dir).is_absolute() && !base_dir.empty()) {
+      cfg.server.web_dir = (fs::path(base_dir) / cfg.server.web_dir).lexically_normal().string();
+    }
     if (const YAML::Node& platforms = (*root)["platforms"]) {
       if (!platforms.IsMap()) {
         diags.Error(r.At(platforms),

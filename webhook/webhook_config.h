@@ -48,6 +48,9 @@ struct ServerConfig {
   // Flow and template files are checked for changes this often and reloaded when they
   // pass the check (SIGHUP reloads at once); 0 turns the watching off.
   int reload_watch_seconds = 2;
+  // The staff web inbox's files, served at /staff/ (relative paths are relative to the
+  // config file's folder, like flows:). Without an index.html there, no inbox is served.
+  std::string web_dir = "web/inbox";
 };
 
 struct PlatformConfig {

@@ -123,6 +123,22 @@ TEST(WebhookConfigTest, TheShippedConfigLoadsWithoutErrors) {
   EXPECT_EQ(l.config.credentials.at("dortmund-x").access_token.env, "WACHE_TOKEN_DORTMUND_X");
 }
 
+TEST(WebhookConfigTest, TheInboxFolderIsFoundRelativeToTheConfigLikeTheFlows) {
+  TempDir dir;
+  Loaded l = LoadFile(dir.Write("wache.yaml", Config(kWhatsAppPlatform, kWhatsAppAccount)));
+  EXPECT_EQ(l.config.server.web_dir, (dir.path() / "web/inbox").lexically_normal());
+  l = LoadFile(dir.Write("conf/wache.yaml", Config(kWhatsAppPlatform, kWhatsAppAccount,
+                                                   "server: { web_dir: ../site/inbox }\n")));
+  EXPECT_FALSE(l.diags.has_errors()) << l.diags.Format();
+  EXPECT_EQ(l.config.server.web_dir, (dir.path() / "site/inbox").lexically_normal());
+  l = LoadFile(dir.Write("wache.yaml", Config(kWhatsAppPlatform, kWhatsAppAccount,
+                                              "server: { web_dir: /srv/wache/inbox }\n")));
+  EXPECT_EQ(l.config.server.web_dir, "/srv/wache/inbox");
+  const Loaded shipped = LoadFile(fs::path(WACHE_SOURCE_DIR) / "config/wache.yaml");
+  EXPECT_EQ(shipped.config.server.web_dir,
+            (fs::path(WACHE_SOURCE_DIR) / "web/inbox").lexically_normal());
+}
+
 TEST(WebhookConfigTest, AMinimalConfigLoadsWithDefaults) {
   TempDir dir;
   Loaded l = LoadFile(dir.Write("wache.yaml", Config(kWhatsAppPlatform, kWhatsAppAccount)));
