@@ -9,7 +9,13 @@ PACKAGES=(
   libyaml-cpp-dev libre2-dev nlohmann-json3-dev libsqlitecpp-dev libsqlite3-dev
   libspdlog-dev libgtest-dev libgmock-dev libcpp-httplib-dev libssl-dev libcli11-dev
   libhowardhinnant-date-dev libutf8proc-dev
+  # The staff inbox's browser test (tests/web/): Debian's Chromium, driven headless.
+  chromium fonts-dejavu-core fonts-noto-color-emoji
 )
+# Node and npm for playwright-core, unless a Node is there already (e.g. from NodeSource,
+# whose nodejs package brings its own npm and conflicts with Debian's).
+command -v node >/dev/null 2>&1 || PACKAGES+=(nodejs)
+command -v npm >/dev/null 2>&1 || PACKAGES+=(npm)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -30,3 +36,13 @@ if [[ ! -f build/build.ninja ]]; then
 fi
 # Two cores: two compile jobs keep memory and the machine responsive.
 cmake --build build -j "${WACHE_JOBS:-2}"
+
+# playwright-core for the browser test, exactly as tests/web/package-lock.json pins it;
+# again only when the lock file changed (its checksum is kept beside the modules).
+lock=tests/web/package-lock.json
+stamp=tests/web/node_modules/.wache-lock-sha256
+if [[ ! -f "$stamp" ]] || [[ "$(sha256sum "$lock" | cut -d' ' -f1)" != "$(cat "$stamp")" ]]; then
+  echo "setup: npm ci in tests/web"
+  (cd tests/web && npm ci --no-audit --no-fund --loglevel=error)
+  sha256sum "$lock" | cut -d' ' -f1 >"$stamp"
+fi
