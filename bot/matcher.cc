@@ -25,24 +25,25 @@ bool IsCommonWord(const std::string& word) {
 }
 
 // Letters, not bytes (CodePoints): a typo in "помогите" is one edit, and its first letter
-// is "п", not the first byte of it.
+// is "п", not the first byte of it. One edit: a letter missing, extra, wrong, or two
+// neighbours swapped (optimal string alignment distance <= 1). A linear scan instead of a
+// distance matrix: this runs for every word against every fuzzy keyword with its first
+// letter, and the matrix's allocations were a large part of `wache check` (bench/README.md).
 bool WithinOneEdit(const std::u32string& a, const std::u32string& b) {
   const size_t n = a.size(), m = b.size();
   if (n > m + 1 || m > n + 1) return false;
-  // Optimal string alignment distance, small words only.
-  std::vector<std::vector<int>> d(n + 1, std::vector<int>(m + 1));
-  for (size_t i = 0; i <= n; ++i) d[i][0] = static_cast<int>(i);
-  for (size_t j = 0; j <= m; ++j) d[0][j] = static_cast<int>(j);
-  for (size_t i = 1; i <= n; ++i) {
-    for (size_t j = 1; j <= m; ++j) {
-      int cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
-        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-      }
-    }
+  size_t i = 0;
+  while (i < n && i < m && a[i] == b[i]) ++i;
+  if (i == n && i == m) return true;  // equal
+  auto same_from = [&](size_t ai, size_t bi) {
+    return std::equal(a.begin() + static_cast<std::ptrdiff_t>(ai), a.end(),
+                      b.begin() + static_cast<std::ptrdiff_t>(bi), b.end());
+  };
+  if (n == m) {
+    if (same_from(i + 1, i + 1)) return true;  // wrong letter
+    return i + 1 < n && a[i] == b[i + 1] && a[i + 1] == b[i] && same_from(i + 2, i + 2);  // swap
   }
-  return d[n][m] <= 1;
+  return n > m ? same_from(i + 1, i) : same_from(i, i + 1);  // extra or missing letter
 }
 
 bool TokenMatches(const KeywordToken& k, const std::string& word) {
@@ -156,6 +157,7 @@ std::vector<CompiledKeyword> CompileKeyword(const Keyword& k) {
       i = j;
     }
     if (c.tokens.empty()) continue;
+    c.lead = c.tokens[0].suffix ? 0 : static_cast<unsigned char>(c.tokens[0].text[0]);
     bool duplicate = false;
     for (const auto& o : out) {
       bool same = o.tokens.size() == c.tokens.size();
@@ -166,6 +168,16 @@ std::vector<CompiledKeyword> CompileKeyword(const Keyword& k) {
     if (!duplicate) out.push_back(std::move(c));
   }
   return out;
+}
+
+bool Matcher::CompiledTrigger::MayMatch(const LeadBytes& message) const {
+  if (!patterns.empty() || !raw_patterns.empty()) return true;
+  if (keywords.MayMatch(message)) return true;
+  if (all_of.empty()) return false;
+  for (const auto& group : all_of) {
+    if (!group.MayMatch(message)) return false;
+  }
+  return true;
 }
 
 int FindKeyword(const CompiledKeyword& kw, const std::vector<std::string>& tokens,
@@ -190,15 +202,17 @@ std::unique_ptr<Matcher> Matcher::Build(const FlowSet& flows, const TemplateSet&
     for (const auto& trigger : flow.triggers) {
       CompiledTrigger ct;
       ct.trigger = &trigger;
+      std::vector<CompiledKeyword> keywords;
       for (const auto& k : trigger.keywords) {
-        for (auto& c : CompileKeyword(k)) ct.keywords.push_back(std::move(c));
+        for (auto& c : CompileKeyword(k)) keywords.push_back(std::move(c));
       }
+      ct.keywords = KeywordIndex(std::move(keywords));
       for (const auto& group : trigger.all_of) {
         std::vector<CompiledKeyword> compiled;
         for (const auto& k : group) {
           for (auto& c : CompileKeyword(k)) compiled.push_back(std::move(c));
         }
-        ct.all_of.push_back(std::move(compiled));
+        ct.all_of.emplace_back(std::move(compiled));
       }
       for (const auto& k : trigger.except) {
         for (auto& c : CompileKeyword(k)) ct.except.push_back(std::move(c));
@@ -241,6 +255,7 @@ std::unique_ptr<Matcher> Matcher::Build(const FlowSet& flows, const TemplateSet&
 std::vector<TriggerMatch> Matcher::Match(Priority p, const NormalizedText& text,
                                          std::string_view raw) const {
   std::vector<TriggerMatch> out;
+  const LeadBytes leads = LeadBytesOf(text.tokens);
   for (const auto& cf : flows_) {
     if (cf.flow->priority != p) continue;
     std::vector<Evidence> evidence;
@@ -251,6 +266,7 @@ std::vector<TriggerMatch> Matcher::Match(Priority p, const NormalizedText& text,
     int matched_weight = 0;
 
     for (const auto& ct : cf.triggers) {
+      if (!ct.MayMatch(leads)) continue;
       std::vector<Evidence> mine;
       std::vector<bool> mask = ExceptMask(ct.except, text.tokens);
       auto add_keyword = [&](const CompiledKeyword& kw) {
@@ -260,14 +276,14 @@ std::vector<TriggerMatch> Matcher::Match(Priority p, const NormalizedText& text,
             {at, at + static_cast<int>(kw.tokens.size()), kw.weight, kw.language, kw.source->text});
         return true;
       };
-      for (const auto& kw : ct.keywords) add_keyword(kw);
+      for (const CompiledKeyword* kw : ct.keywords.Candidates(leads)) add_keyword(*kw);
       if (!ct.all_of.empty()) {
         // Every group must contribute; then all of their matches count as evidence.
         std::vector<Evidence> groups;
         bool all = true;
         for (const auto& group : ct.all_of) {
           size_t before = mine.size();
-          for (const auto& kw : group) add_keyword(kw);
+          for (const CompiledKeyword* kw : group.Candidates(leads)) add_keyword(*kw);
           if (mine.size() == before) all = false;
           for (size_t i = before; i < mine.size(); ++i) groups.push_back(mine[i]);
           mine.resize(before);

@@ -21,6 +21,7 @@
 
 #include "bot/diagnostics.h"
 #include "bot/flow_model.h"
+#include "bot/keyword_index.h"
 #include "bot/normalizer.h"
 
 namespace wache::bot {
@@ -37,6 +38,9 @@ struct KeywordToken {
 
 struct CompiledKeyword {
   std::vector<KeywordToken> tokens;
+  // The first byte of the word a match starts at; 0 = any (the first word is "*suffix").
+  // Exact, prefix and typo matches all keep a word's first letter (KeywordIndex).
+  unsigned char lead = 0;
   std::string language;  // "" = any
   int weight = 0;        // letters matched; longer, more specific phrases win
   const Keyword* source = nullptr;
@@ -78,11 +82,14 @@ class Matcher {
  private:
   struct CompiledTrigger {
     const Trigger* trigger = nullptr;
-    std::vector<CompiledKeyword> keywords;
-    std::vector<std::vector<CompiledKeyword>> all_of;
+    KeywordIndex keywords;
+    std::vector<KeywordIndex> all_of;  // per group
     std::vector<CompiledKeyword> except;
     std::vector<std::unique_ptr<RE2>> patterns;
     std::vector<std::unique_ptr<RE2>> raw_patterns;
+    // Whether a message with these leading bytes can match this trigger at all. Most
+    // triggers cannot; skipping them saves the except mask and the keyword loops.
+    bool MayMatch(const LeadBytes& message) const;
   };
   struct CompiledFlow {
     const Flow* flow = nullptr;

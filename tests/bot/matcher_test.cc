@@ -68,6 +68,13 @@ TEST(MatcherTest, LongWordsMatchWithOneTypoIfTheFirstLetterIsRight) {
   EXPECT_EQ(Best(*pb, "bewerbungg"), "applicant");  // letter extra
   EXPECT_EQ(Best(*pb, "gewerbung"), "");            // first letter wrong
   EXPECT_EQ(Best(*pb, "bewrbng"), "");              // two typos
+  EXPECT_EQ(Best(*pb, "bewerbing"), "applicant");   // letter wrong
+  EXPECT_EQ(Best(*pb, "bewerbun"), "applicant");    // last letter missing
+  EXPECT_EQ(Best(*pb, "bwerbung"), "applicant");    // second letter missing
+  EXPECT_EQ(Best(*pb, "bewerbugn"), "applicant");   // last two swapped
+  EXPECT_EQ(Best(*pb, "bewrebnug"), "");            // two swaps
+  EXPECT_EQ(Best(*pb, "bewerbungen2"), "");         // two extra
+  EXPECT_EQ(Best(*pb, "bewerbnugg"), "");           // a swap and an extra letter
 }
 
 TEST(MatcherTest, OneTypoMeansOneLetterInCyrillicToo) {
