@@ -36,6 +36,7 @@ class InboxApp {
     this.pendingFollows = 0;
     this.timer = null;
     this.refreshing = false;
+    this.queued = null;  // a refresh asked for while one was running
 
     this.el = {
       who: byId('who'),
@@ -204,7 +205,15 @@ class InboxApp {
 
   // Loads the list (and, when something in it changed, the open conversation).
   async refresh({ list = false, conversation = false } = {}) {
-    if (!this.me || this.refreshing) return;
+    if (!this.me) return;
+    if (this.refreshing) {
+      // One at a time; a change of filter during a refresh is loaded right after it.
+      const queued = this.queued || {};
+      this.queued = {
+        list: list || queued.list, conversation: conversation || queued.conversation,
+      };
+      return;
+    }
     this.refreshing = true;
     try {
       if (list) await this.loadList();
@@ -217,6 +226,11 @@ class InboxApp {
       else this.showPageError(describeError(error, 'list'));
     } finally {
       this.refreshing = false;
+    }
+    if (this.queued) {
+      const next = this.queued;
+      this.queued = null;
+      await this.refresh(next);
     }
   }
 

@@ -134,7 +134,9 @@ export class ConversationView {
     el.close.disabled = this.busy || !open;
     const note = replyNote(c);
     el.note.textContent = note.text;
-    el.note.className = `window-note${note.kind === 'tag' ? ' is-tag' : ''}${note.kind === 'closed' ? ' is-closed' : ''}`;
+    el.note.className = 'window-note';
+    el.note.classList.toggle('is-tag', note.kind === 'tag');
+    el.note.classList.toggle('is-closed', note.kind === 'closed');
     const mayReply = open && note.kind !== 'closed';
     // The text stays when replying becomes impossible: the writer may want to copy it.
     el.text.disabled = !mayReply;

@@ -73,7 +73,9 @@ function freeTextLeft(conversation) {
 // The explanation above the reply box: what the platform allows now.
 export function replyNote(conversation) {
   const platform = platformName(conversation.platform);
-  if (conversation.state === 'closed') return { kind: 'closed', text: t('note_conversation_closed') };
+  if (conversation.state === 'closed') {
+    return { kind: 'closed', text: t('note_conversation_closed') };
+  }
   const w = conversation.reply_window || {};
   if (!w.open) {
     return {
@@ -82,7 +84,9 @@ export function replyNote(conversation) {
         : t('note_closed_meta', { platform }),
     };
   }
-  if (w.seconds_left === null || w.seconds_left === undefined) return { kind: 'none', text: t('note_x') };
+  if (w.seconds_left === null || w.seconds_left === undefined) {
+    return { kind: 'none', text: t('note_x') };
+  }
   if (w.human_agent_tag) {
     return { kind: 'tag', text: t('note_tag', { duration: formatDuration(w.seconds_left) }) };
   }
