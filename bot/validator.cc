@@ -481,12 +481,20 @@ class Checker {
         if (std::find(cfg_.stations.begin(), cfg_.stations.end(), st) != cfg_.stations.end()) {
           continue;
         }
-        diags_.Error(f.stations_where,
-                     "unknown station '" + st + "'" + DidYouMean(st, cfg_.stations) +
-                         (cfg_.stations.empty()
-                              ? "; the config has no 'stations:'"
-                              : "; stations are the ids under 'stations:' in " +
-                                    (cfg_.file.empty() ? std::string("the config") : cfg_.file)));
+        // A name close to a configured station is a typo; any other is a station this
+        // config does not have (the shipped Köln flow with a config of another force).
+        const std::string hint = DidYouMean(st, cfg_.stations);
+        if (!hint.empty()) {
+          diags_.Error(f.stations_where,
+                       "unknown station '" + st + "'" + hint +
+                           "; stations are the ids under 'stations:' in " +
+                           (cfg_.file.empty() ? std::string("the config") : cfg_.file));
+        } else {
+          diags_.Warning(f.stations_where,
+                         "flow '" + f.name + "' is for station '" + st +
+                             "', which the config does not have under 'stations:'; no account "
+                             "gets it from that station");
+        }
       }
     }
   }
@@ -503,10 +511,16 @@ class Checker {
         if (a.station == station) accounts.push_back(&a);
       }
       if (std::find(cfg_.stations.begin(), cfg_.stations.end(), station) == cfg_.stations.end()) {
-        diags_.Error({folder, 0, 0}, "templates for unknown station '" + station + "'" +
-                                         DidYouMean(station, cfg_.stations) +
-                                         "; the folder name must be a station id from the "
-                                         "config's stations:");
+        const std::string hint = DidYouMean(station, cfg_.stations);
+        if (!hint.empty()) {
+          diags_.Error({folder, 0, 0}, "templates for unknown station '" + station + "'" + hint +
+                                           "; the folder name must be a station id from the "
+                                           "config's stations:");
+        } else {
+          diags_.Warning({folder, 0, 0}, "templates for station '" + station +
+                                             "', which the config does not have under "
+                                             "'stations:'; no account uses them");
+        }
         continue;
       }
       std::map<std::string, SourceLocation> own_keys;  // keys only this station has

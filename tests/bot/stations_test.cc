@@ -219,6 +219,21 @@ TEST(StationCheckTest, AStationFlowsTextMustExistForEachOfItsStations) {
                              "add it to templates/stations/dortmund/<language>/"));
 }
 
+TEST(StationCheckTest, AStationTheConfigDoesNotHaveIsAWarningNotAnError) {
+  // The shipped Köln flow and texts with a config of a force without Köln.
+  Installation in;
+  in.config =
+      "defaults:\n  variables: { emergency_number: \"110\", station_url: \"x\" }\n"
+      "stations:\n  hamburg: {}\n"
+      "accounts:\n  - { id: hh-wa, platform: whatsapp, station: hamburg }\n";
+  Diagnostics d = in.Load();
+  EXPECT_EQ(d.error_count(), 0) << d.Format();
+  EXPECT_THAT(d.Format(), HasSubstr("flow 'karneval' is for station 'koeln', which the config "
+                                    "does not have under 'stations:'"));
+  EXPECT_THAT(d.Format(), HasSubstr("templates for station 'koeln', which the config does not "
+                                    "have"));
+}
+
 TEST(StationCheckTest, StationTextsForAnUnknownStationAreAnError) {
   Installation in;
   in.station["kooln"] = {{"de", "thanks.reply: Hallo.\n"}};
