@@ -242,8 +242,15 @@ Status WebhookServer::Start() {
 }
 
 void WebhookServer::Stop() {
-  if (http_) http_->stop();
-  if (thread_.joinable()) thread_.join();
+  if (!http_ || !thread_.joinable()) return;
+  // stop() before the listening thread has started its loop does nothing, and the loop
+  // would then run forever: a gateway stopped right after it started hung in join(). So
+  // wait (briefly) until it runs. cpp-httplib 0.11 has no wait_until_ready().
+  for (int i = 0; i < 500 && !http_->is_running(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  http_->stop();
+  thread_.join();
 }
 
 }  // namespace wache::webhook
