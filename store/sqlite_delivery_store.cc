@@ -171,14 +171,15 @@ void SqliteDeliveryStore::CommitGroup(std::vector<PendingInsert*>& group) {
   }
 }
 
-Result<std::vector<webhook::InboxRecord>> SqliteDeliveryStore::PendingInbound() {
+Result<std::vector<webhook::InboxRecord>> SqliteDeliveryStore::PendingInbound(size_t limit) {
   std::lock_guard lock(mu_);
   return Guard("inbox read", [&]() -> Result<std::vector<webhook::InboxRecord>> {
     std::vector<webhook::InboxRecord> out;
     SQLite::Statement q(*db_,
                         "SELECT id, platform, account, message_id, account_ref, sender, text, "
                         "button_payload, unsupported, sent_at, correlation_id, received_at "
-                        "FROM inbox WHERE handled_at IS NULL ORDER BY id");
+                        "FROM inbox WHERE handled_at IS NULL ORDER BY id LIMIT ?");
+    q.bind(1, static_cast<int64_t>(std::min<size_t>(limit, INT64_MAX)));
     while (q.executeStep()) {
       webhook::InboxRecord r;
       r.id = q.getColumn(0).getInt64();

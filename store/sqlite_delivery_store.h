@@ -26,7 +26,8 @@ class SqliteDeliveryStore final : public webhook::DeliveryStore {
 
   Result<std::vector<bool>> InsertInbound(std::vector<webhook::AcceptedMessage>& batch,
                                           bot::TimePoint now) override;
-  Result<std::vector<webhook::InboxRecord>> PendingInbound() override;
+  Result<std::vector<webhook::InboxRecord>> PendingInbound(size_t limit) override;
+  using webhook::DeliveryStore::PendingInbound;
   Status CompleteInbound(const webhook::AcceptedMessage& message,
                          const std::vector<webhook::OutboundMessage>& replies,
                          bot::TimePoint now) override;

@@ -73,8 +73,10 @@ class DeliveryStore {
   // false for it and nothing changes. Sets each new message's inbox id.
   virtual Result<std::vector<bool>> InsertInbound(std::vector<AcceptedMessage>& batch,
                                                   bot::TimePoint now) = 0;
-  // Accepted messages not yet handled, oldest first (resume after a restart).
-  virtual Result<std::vector<InboxRecord>> PendingInbound() = 0;
+  // Accepted messages not yet handled, oldest first, at most `limit` (resume after a
+  // restart; read back what a flood left in the inbox only).
+  virtual Result<std::vector<InboxRecord>> PendingInbound(size_t limit) = 0;
+  Result<std::vector<InboxRecord>> PendingInbound() { return PendingInbound(SIZE_MAX); }
   // Marks the message handled and stores its replies, atomically: after a crash either both
   // happened or neither.
   virtual Status CompleteInbound(const AcceptedMessage& message,

@@ -53,26 +53,45 @@ Status Dispatcher::Accept(std::vector<AcceptedMessage> batch) {
   }
   batch = std::move(fresh);
   std::lock_guard lock(mu_);
-  Enqueue(std::move(batch));
+  Enqueue(std::move(batch), /*may_spill=*/true);
   return Status::Ok();
 }
 
+void Dispatcher::SetMaxQueued(size_t n) {
+  std::lock_guard lock(mu_);
+  max_queued_ = std::max<size_t>(n, 1);
+}
+
 Status Dispatcher::Resume() {
-  auto pending = store_.PendingInbound();
+  size_t limit;
+  {
+    std::lock_guard lock(mu_);
+    limit = max_queued_;
+  }
+  auto pending = store_.PendingInbound(limit);
   if (!pending.ok()) return pending.status();
   std::vector<AcceptedMessage> batch;
   for (auto& r : pending.value()) batch.push_back(std::move(r.message));
   if (!batch.empty()) {
-    spdlog::warn("{} accepted messages were not handled before the last stop; handling them now",
-                 batch.size());
+    spdlog::warn("{}{} accepted messages were not handled before the last stop; handling them now",
+                 batch.size() == limit ? "at least " : "", batch.size());
   }
   std::lock_guard lock(mu_);
-  Enqueue(std::move(batch));
+  if (batch.size() == limit) spilled_ = true;  // there may be more: read back as it drains
+  Enqueue(std::move(batch), /*may_spill=*/false);
   return Status::Ok();
 }
 
-void Dispatcher::Enqueue(std::vector<AcceptedMessage> batch) {
+void Dispatcher::Enqueue(std::vector<AcceptedMessage> batch, bool may_spill) {
   for (auto& m : batch) {
+    if (may_spill && pending_ >= max_queued_) {
+      // Committed and acknowledged; Refill reads it back in inbox order.
+      spilled_ = true;
+      ++spills_;
+      metrics_.Add("wache_messages_spilled_total", {{"platform", m.message.platform}});
+      continue;
+    }
+    if (m.inbox_id != 0) in_memory_.insert(m.inbox_id);
     std::string key = ConversationOf(m);
     auto& q = queues_[key];
     // A conversation already queued or in a worker's hands gets its turn when that is done.
@@ -98,14 +117,56 @@ void Dispatcher::Work() {
     lock.lock();
     busy_.erase(key);
     --pending_;
+    if (m.inbox_id != 0) {
+      in_memory_.erase(m.inbox_id);
+      done_since_refill_.insert(m.inbox_id);
+    }
     if (queues_[key].empty()) {
       queues_.erase(key);
     } else {
       ready_.push_back(key);  // behind other conversations: fair under a storm from one sender
       work_cv_.notify_one();
     }
-    if (pending_ == 0) idle_cv_.notify_all();
+    if (spilled_ && !refilling_ && !stopping_ && pending_ <= max_queued_ / 2) Refill(lock);
+    if (pending_ == 0 && !spilled_) idle_cv_.notify_all();
   }
+}
+
+void Dispatcher::Refill(std::unique_lock<std::mutex>& lock) {
+  refilling_ = true;
+  const uint64_t spills_before = spills_;
+  // Handled before this read starts means handled in the store: the read cannot return it.
+  done_since_refill_.clear();
+  // The oldest unhandled messages include those still in memory; read enough to get past
+  // them to `room` new ones.
+  const size_t room = max_queued_ - pending_;
+  const size_t limit = room + in_memory_.size();
+  lock.unlock();
+  auto pending = store_.PendingInbound(limit);
+  lock.lock();
+  refilling_ = false;
+  if (!pending.ok()) {
+    // Left in the inbox: the next drained message tries again, a restart at the latest.
+    spdlog::error("reading back messages left in the inbox failed: {}", pending.status().message());
+    return;
+  }
+  std::vector<AcceptedMessage> batch;
+  size_t left_in_inbox = 0;
+  for (auto& r : pending.value()) {
+    const int64_t id = r.message.inbox_id;
+    if (in_memory_.count(id) || done_since_refill_.count(id)) continue;
+    if (batch.size() < room) {
+      batch.push_back(std::move(r.message));
+    } else {
+      ++left_in_inbox;
+    }
+  }
+  // Everything read back, and nothing spilled meanwhile: the inbox and memory agree again.
+  if (pending.value().size() < limit && left_in_inbox == 0 && spills_ == spills_before) {
+    spilled_ = false;
+  }
+  metrics_.Add("wache_messages_read_back_total", {}, static_cast<long>(batch.size()));
+  Enqueue(std::move(batch), /*may_spill=*/false);
 }
 
 void Dispatcher::SetAccounts(std::shared_ptr<const bot::GatewayConfig> config) {
@@ -208,7 +269,7 @@ void Dispatcher::AcceptStatuses(const std::vector<InboundEvent>& statuses) {
 
 bool Dispatcher::WaitIdle(std::chrono::milliseconds timeout) {
   std::unique_lock lock(mu_);
-  return idle_cv_.wait_for(lock, timeout, [&] { return pending_ == 0; });
+  return idle_cv_.wait_for(lock, timeout, [&] { return pending_ == 0 && !spilled_; });
 }
 
 }  // namespace wache::webhook

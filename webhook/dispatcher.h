@@ -9,6 +9,10 @@
 //
 // A conversation handed over to staff (webhook/staff/handover_desk.h) gets answers from
 // interrupt flows only; the desk opens hand-overs after the bot's answers.
+//
+// Memory is bounded: at most max_queued messages wait in memory. Beyond that (a flood after
+// an appeal goes viral) a message is still committed and acknowledged, but waits in the
+// durable inbox only, and is read back, oldest first, as the queue drains.
 #pragma once
 
 #include <condition_variable>
@@ -49,6 +53,10 @@ class Dispatcher final : public Inbox {
 
   Status Accept(std::vector<AcceptedMessage> batch) override;
 
+  // How many accepted messages may wait in memory (GatewayOptions::max_queued_messages).
+  // Call before Resume().
+  void SetMaxQueued(size_t n);
+
   // Stops taking new messages, lets the workers finish what is queued (up to `grace`), and
   // joins them. Returns how many messages were left unhandled.
   size_t Stop(std::chrono::milliseconds grace = std::chrono::seconds(10));
@@ -68,7 +76,12 @@ class Dispatcher final : public Inbox {
   void Work();
   void Handle(const AcceptedMessage& m);
 
-  void Enqueue(std::vector<AcceptedMessage> batch);  // mu_ held
+  // Queues `batch` in memory (mu_ held). With `may_spill`, messages beyond max_queued_
+  // stay in the durable inbox only.
+  void Enqueue(std::vector<AcceptedMessage> batch, bool may_spill);
+  // Reads back messages left in the inbox by a flood, when the queue has room (mu_ held by
+  // `lock`; released while reading the store).
+  void Refill(std::unique_lock<std::mutex>& lock);
 
   bot::Engine& engine_;
   DeliveryStore& store_;
@@ -91,6 +104,16 @@ class Dispatcher final : public Inbox {
   std::set<std::string> busy_;                                 // taken by a worker
   size_t pending_ = 0;
   bool stopping_ = false;
+  // Flood bound (see the header comment). `spilled_`: the inbox holds unhandled messages
+  // that are not in memory. `in_memory_`: inbox ids queued or being handled;
+  // `done_since_refill_`: ids handled since the last refill started, which a refill that
+  // read the store concurrently may still see as unhandled (never handle a message twice).
+  size_t max_queued_ = 5000;
+  bool spilled_ = false;
+  bool refilling_ = false;
+  uint64_t spills_ = 0;  // counts spilled messages; a refill that saw none may clear spilled_
+  std::set<int64_t> in_memory_;
+  std::set<int64_t> done_since_refill_;
   std::vector<std::thread> threads_;
 };
 

@@ -109,6 +109,7 @@ Result<std::unique_ptr<Gateway>> Gateway::Start(const bot::GatewayConfig& config
   g->dispatcher_ =
       std::make_unique<Dispatcher>(*g->engine_, config, *g->outbox_, g->metrics_, g->pseudonym_,
                                    menu_label, webhook.server.workers, delivery, clock, *g->desk_);
+  g->dispatcher_->SetMaxQueued(options.max_queued_messages);
   // Work left by the previous run first: replies in flight, then unhandled messages.
   if (Status s = g->outbox_->Start(); !s.ok()) return s;
   if (Status s = g->dispatcher_->Resume(); !s.ok()) return s;

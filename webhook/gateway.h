@@ -40,6 +40,9 @@ struct GatewayOptions {
   // Who may use the staff API (the config's `staff:`, webhook/staff/staff_config.h); with
   // nobody, every staff request gets 401.
   staff::StaffConfig staff;
+  // Accepted messages waiting in memory at most; more wait in the durable inbox only
+  // (Dispatcher). About 1 KB each: the default bounds a flood to a few MB.
+  size_t max_queued_messages = 5000;
 };
 
 class Gateway {
