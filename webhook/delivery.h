@@ -27,6 +27,9 @@ struct AcceptedMessage {
   std::chrono::steady_clock::time_point received_at{};
   int64_t received_ms = 0;  // the same moment on the wall clock, Unix ms (survives restarts)
   int64_t inbox_id = 0;     // set by the durable inbox
+  // An interrupt flow (emergency) matches its text: it goes ahead of ordinary messages of
+  // other conversations and is never left in the inbox by a flood (Dispatcher).
+  bool urgent = false;
 };
 
 class Inbox {

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "bot/normalizer.h"
+
 namespace wache::webhook {
 
 namespace {
@@ -52,9 +54,33 @@ Status Dispatcher::Accept(std::vector<AcceptedMessage> batch) {
     }
   }
   batch = std::move(fresh);
+  MarkUrgent(batch);
   std::lock_guard lock(mu_);
   Enqueue(std::move(batch), /*may_spill=*/true);
   return Status::Ok();
+}
+
+void Dispatcher::MarkUrgent(std::vector<AcceptedMessage>& batch) {
+  std::shared_ptr<const bot::Playbook> playbook = engine_.CurrentPlaybook();
+  std::shared_ptr<const bot::GatewayConfig> reloaded;  // keeps the account alive
+  {
+    std::lock_guard lock(reloaded_mu_);
+    reloaded = reloaded_;
+  }
+  for (auto& m : batch) {
+    if (m.message.text.empty()) continue;
+    const bot::Account* account = (reloaded ? *reloaded : accounts_).FindAccount(m.message.account);
+    if (!account) continue;
+    // The engine decides again when it handles the message; this only picks the lane.
+    for (const auto& hit : playbook->matcher->Match(
+             bot::Priority::kInterrupt, bot::Normalize(m.message.text), m.message.text)) {
+      if (hit.flow->Serves(account->station)) {
+        m.urgent = true;
+        metrics_.Add("wache_messages_urgent_lane_total", {{"platform", m.message.platform}});
+        break;
+      }
+    }
+  }
 }
 
 void Dispatcher::SetMaxQueued(size_t n) {
@@ -72,6 +98,7 @@ Status Dispatcher::Resume() {
   if (!pending.ok()) return pending.status();
   std::vector<AcceptedMessage> batch;
   for (auto& r : pending.value()) batch.push_back(std::move(r.message));
+  MarkUrgent(batch);
   if (!batch.empty()) {
     spdlog::warn("{}{} accepted messages were not handled before the last stop; handling them now",
                  batch.size() == limit ? "at least " : "", batch.size());
@@ -84,7 +111,7 @@ Status Dispatcher::Resume() {
 
 void Dispatcher::Enqueue(std::vector<AcceptedMessage> batch, bool may_spill) {
   for (auto& m : batch) {
-    if (may_spill && pending_ >= max_queued_) {
+    if (may_spill && pending_ >= max_queued_ && !m.urgent) {
       // Committed and acknowledged; Refill reads it back in inbox order.
       spilled_ = true;
       ++spills_;
@@ -95,7 +122,20 @@ void Dispatcher::Enqueue(std::vector<AcceptedMessage> batch, bool may_spill) {
     std::string key = ConversationOf(m);
     auto& q = queues_[key];
     // A conversation already queued or in a worker's hands gets its turn when that is done.
-    if (q.empty() && !busy_.count(key)) ready_.push_back(key);
+    if (m.urgent) {
+      // To the front of the line: now if the conversation is waiting, or as soon as the
+      // worker that has it is done.
+      if (busy_.count(key)) {
+        urgent_.insert(key);
+      } else {
+        if (auto it = std::find(ready_.begin(), ready_.end(), key); it != ready_.end()) {
+          ready_.erase(it);
+        }
+        ready_.push_front(key);
+      }
+    } else if (q.empty() && !busy_.count(key)) {
+      ready_.push_back(key);
+    }
     q.push_back(std::move(m));
     ++pending_;
   }
@@ -124,7 +164,11 @@ void Dispatcher::Work() {
     if (queues_[key].empty()) {
       queues_.erase(key);
     } else {
-      ready_.push_back(key);  // behind other conversations: fair under a storm from one sender
+      if (urgent_.erase(key)) {
+        ready_.push_front(key);  // an emergency came in while it was being handled
+      } else {
+        ready_.push_back(key);  // behind other conversations: fair under a storm from one sender
+      }
       work_cv_.notify_one();
     }
     if (spilled_ && !refilling_ && !stopping_ && pending_ <= max_queued_ / 2) Refill(lock);
@@ -239,6 +283,7 @@ size_t Dispatcher::Stop(std::chrono::milliseconds grace) {
     for (auto& [k, q] : queues_) left += q.size();
     ready_.clear();
     queues_.clear();
+    urgent_.clear();
     pending_ -= std::min(pending_, left);
     work_cv_.notify_all();
     if (left) spdlog::warn("{} accepted messages were not handled before shutdown", left);

@@ -13,6 +13,10 @@
 // Memory is bounded: at most max_queued messages wait in memory. Beyond that (a flood after
 // an appeal goes viral) a message is still committed and acknowledged, but waits in the
 // durable inbox only, and is read back, oldest first, as the queue drains.
+//
+// Emergencies go first: a message an interrupt flow matches is never left in the inbox,
+// and its conversation moves to the front of the line, so that "call 110" does not wait
+// behind a flood of ordinary questions. Within a conversation the order stays.
 #pragma once
 
 #include <condition_variable>
@@ -75,6 +79,9 @@ class Dispatcher final : public Inbox {
  private:
   void Work();
   void Handle(const AcceptedMessage& m);
+  // Marks the messages an interrupt flow matches as urgent (without mu_: it runs the
+  // matcher).
+  void MarkUrgent(std::vector<AcceptedMessage>& batch);
 
   // Queues `batch` in memory (mu_ held). With `may_spill`, messages beyond max_queued_
   // stay in the durable inbox only.
@@ -102,6 +109,8 @@ class Dispatcher final : public Inbox {
   std::map<std::string, std::deque<AcceptedMessage>> queues_;  // by conversation
   std::deque<std::string> ready_;                              // conversations with work
   std::set<std::string> busy_;                                 // taken by a worker
+  // Busy conversations with an urgent message queued: back to the front when done.
+  std::set<std::string> urgent_;
   size_t pending_ = 0;
   bool stopping_ = false;
   // Flood bound (see the header comment). `spilled_`: the inbox holds unhandled messages

@@ -835,5 +835,48 @@ TEST_F(GatewayE2ETest, AFloodOverHttpBeyondTheMemoryBoundIsAnsweredOnceEach) {
   EXPECT_TRUE(delivery_->PendingInbound().value().empty());
 }
 
+// Under a flood, "call 110" must not wait behind the backlog: the emergency goes to the
+// front of the line, even while ordinary messages wait in the inbox only.
+TEST_F(GatewayE2ETest, AnEmergencyDuringAFloodIsAnsweredBeforeTheBacklog) {
+  gateway_->Stop();
+  gateway_.reset();
+  constexpr int kBacklog = 300;
+  std::vector<AcceptedMessage> backlog;
+  for (int i = 0; i < kBacklog; ++i) {
+    AcceptedMessage m;
+    m.message.platform = "whatsapp";
+    m.message.account = "wa";
+    m.message.sender = "4917800000" + std::to_string(1000 + i);
+    m.message.message_id = "wamid.backlog" + std::to_string(i);
+    m.message.text = "Wie lange dauert die Bewerbung?";
+    m.account_ref = kWhatsApp;
+    m.correlation_id = "backlog-" + std::to_string(i);
+    m.received_ms = Now() * 1000;
+    backlog.push_back(m);
+  }
+  ASSERT_TRUE(delivery_->InsertInbound(backlog, clock_.Now()).ok());
+  StartGateway(/*max_queued_messages=*/20);
+  auto r = Post("whatsapp",
+                Message("whatsapp", "Hilfe, da ist ein Mann mit einem Messer", "4915900000001"));
+  ASSERT_TRUE(r && r->status == 200);
+  ASSERT_TRUE(WaitForMetric("wache_replies_sent_total", {{"platform", "whatsapp"}}, kBacklog + 3));
+  // The position of the first emergency reply among everything sent.
+  int position = -1, index = 0;
+  for (const auto& req : fake_.Accepted()) {
+    if (req.kind == "mark_read") continue;
+    if (req.recipient == "4915900000001") {
+      position = index;
+      break;
+    }
+    ++index;
+  }
+  ASSERT_GE(position, 0);
+  // Without the urgent lane it would come after most of the 300 (it arrived last); a few
+  // replies may be on the wire or handled before it is accepted.
+  EXPECT_LT(position, 60) << "the emergency reply was number " << position;
+  EXPECT_EQ(gateway_->metrics().Get("wache_messages_urgent_lane_total", {{"platform", "whatsapp"}}),
+            1);
+}
+
 }  // namespace
 }  // namespace wache::webhook
