@@ -127,11 +127,12 @@ void SqliteDeliveryStore::CommitGroup(std::vector<PendingInsert*>& group) {
       }
     } restore{*db_};
     SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement q(*db_,
-                        "INSERT INTO inbox (platform, account, message_id, account_ref, sender, "
-                        "text, button_payload, unsupported, sent_at, correlation_id, received_at) "
-                        "VALUES (?,?,?,?,?,?,?,?,?,?,?) "
-                        "ON CONFLICT (platform, account, message_id) DO NOTHING");
+    auto lease = stmts_.Get(
+        "INSERT INTO inbox (platform, account, message_id, account_ref, sender, "
+        "text, button_payload, unsupported, sent_at, correlation_id, received_at) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?) "
+        "ON CONFLICT (platform, account, message_id) DO NOTHING");
+    SQLite::Statement& q = *lease;
     for (PendingInsert* p : group) {
       std::vector<bool> is_new;
       for (auto& m : *p->batch) {
@@ -209,14 +210,16 @@ Status SqliteDeliveryStore::CompleteInbound(const webhook::AcceptedMessage& mess
   std::lock_guard lock(mu_);
   return Guard("inbox complete", [&]() -> Status {
     SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement done(*db_,
-                           "UPDATE inbox SET handled_at = ? WHERE id = ? AND handled_at IS NULL");
+    auto done_lease =
+        stmts_.Get("UPDATE inbox SET handled_at = ? WHERE id = ? AND handled_at IS NULL");
+    SQLite::Statement& done = *done_lease;
     done.bind(1, Seconds(now));
     done.bind(2, message.inbox_id);
     // Already handled (a second worker, or a replay): storing the replies again would
     // answer twice.
     if (done.exec() == 0) return Status::Ok();
-    SQLite::Statement add(*db_, kInsertReply);
+    auto add_lease = stmts_.Get(kInsertReply);
+    SQLite::Statement& add = *add_lease;
     const bot::TimePoint inbound = message.message.time.value_or(now);
     for (const auto& r : replies) {
       add.reset();
@@ -238,15 +241,16 @@ Result<std::vector<webhook::OutboxRecord>> SqliteDeliveryStore::ClaimDue(bot::Ti
     // The oldest unsent reply of each conversation only: replies arrive in order even when
     // an earlier one is waiting for a retry. Emergencies first, and an emergency reply waits
     // only for earlier emergency replies, never behind an ordinary reply that is held.
-    SQLite::Statement q(*db_,
-                        "SELECT o.id, o.inbox_id, o.platform, o.account, o.account_ref, "
-                        "o.recipient, o.reply, o.menu_label, o.emergency, o.correlation_id, "
-                        "o.attempts, o.inbound_at, o.received_ms, o.author FROM outbox o "
-                        "WHERE o.status = 'pending' AND o.next_attempt_at <= ? "
-                        "AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.conversation = "
-                        "o.conversation AND p.id < o.id AND p.status IN ('pending','inflight') "
-                        "AND p.emergency >= o.emergency) "
-                        "ORDER BY o.emergency DESC, o.id LIMIT ?");
+    auto lease = stmts_.Get(
+        "SELECT o.id, o.inbox_id, o.platform, o.account, o.account_ref, "
+        "o.recipient, o.reply, o.menu_label, o.emergency, o.correlation_id, "
+        "o.attempts, o.inbound_at, o.received_ms, o.author FROM outbox o "
+        "WHERE o.status = 'pending' AND o.next_attempt_at <= ? "
+        "AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.conversation = "
+        "o.conversation AND p.id < o.id AND p.status IN ('pending','inflight') "
+        "AND p.emergency >= o.emergency) "
+        "ORDER BY o.emergency DESC, o.id LIMIT ?");
+    SQLite::Statement& q = *lease;
     q.bind(1, Seconds(now));
     q.bind(2, limit);
     while (q.executeStep()) {
@@ -269,9 +273,10 @@ Result<std::vector<webhook::OutboxRecord>> SqliteDeliveryStore::ClaimDue(bot::Ti
       }
       out.push_back(std::move(r));
     }
-    SQLite::Statement claim(*db_,
-                            "UPDATE outbox SET status = 'inflight', attempts = attempts + 1 "
-                            "WHERE id = ? AND status = 'pending'");
+    auto claim_lease = stmts_.Get(
+        "UPDATE outbox SET status = 'inflight', attempts = attempts + 1 "
+        "WHERE id = ? AND status = 'pending'");
+    SQLite::Statement& claim = *claim_lease;
     for (auto& r : out) {
       claim.reset();
       claim.bind(1, r.id);
@@ -287,9 +292,10 @@ Status SqliteDeliveryStore::MarkSent(int64_t id, const std::string& platform_mes
                                      bot::TimePoint now) {
   std::lock_guard lock(mu_);
   return Guard("outbox sent", [&]() -> Status {
-    SQLite::Statement q(*db_,
-                        "UPDATE outbox SET status = 'sent', platform_message_id = ?, sent_at = ?, "
-                        "last_error = NULL WHERE id = ?");
+    auto lease = stmts_.Get(
+        "UPDATE outbox SET status = 'sent', platform_message_id = ?, sent_at = ?, "
+        "last_error = NULL WHERE id = ?");
+    SQLite::Statement& q = *lease;
     q.bind(1, platform_message_id);
     q.bind(2, Seconds(now));
     q.bind(3, id);
@@ -302,9 +308,10 @@ Status SqliteDeliveryStore::MarkRetry(int64_t id, bot::TimePoint next_attempt,
                                       const std::string& error) {
   std::lock_guard lock(mu_);
   return Guard("outbox retry", [&]() -> Status {
-    SQLite::Statement q(*db_,
-                        "UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ? "
-                        "WHERE id = ?");
+    auto lease = stmts_.Get(
+        "UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ? "
+        "WHERE id = ?");
+    SQLite::Statement& q = *lease;
     q.bind(1, Seconds(next_attempt));
     q.bind(2, error);
     q.bind(3, id);
@@ -327,10 +334,10 @@ Status SqliteDeliveryStore::MarkDead(int64_t id, const std::string& reason) {
 Status SqliteDeliveryStore::Defer(int64_t id, bot::TimePoint until, const std::string& reason) {
   std::lock_guard lock(mu_);
   return Guard("outbox defer", [&]() -> Status {
-    SQLite::Statement q(
-        *db_,
+    auto lease = stmts_.Get(
         "UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ?, "
         "attempts = max(attempts - 1, 0) WHERE id = ? AND status = 'inflight'");
+    SQLite::Statement& q = *lease;
     q.bind(1, Seconds(until));
     q.bind(2, reason);
     q.bind(3, id);
@@ -351,9 +358,10 @@ Result<long> SqliteDeliveryStore::CountSent(const std::string& platform, const s
       m.platform = platform;
       m.account_id = account;
       m.recipient = recipient;
-      SQLite::Statement q(*db_,
-                          "SELECT COUNT(*) FROM outbox INDEXED BY outbox_conversation "
-                          "WHERE conversation = ? AND sent_at >= ?");
+      auto lease = stmts_.Get(
+          "SELECT COUNT(*) FROM outbox INDEXED BY outbox_conversation "
+          "WHERE conversation = ? AND sent_at >= ?");
+      SQLite::Statement& q = *lease;
       q.bind(1, ConversationOf(m));
       q.bind(2, Seconds(since));
       q.executeStep();
@@ -361,7 +369,8 @@ Result<long> SqliteDeliveryStore::CountSent(const std::string& platform, const s
     }
     std::string sql = "SELECT COUNT(*) FROM outbox WHERE platform = ? AND sent_at >= ?";
     if (!account.empty()) sql += " AND account = ?";
-    SQLite::Statement q(*db_, sql);
+    auto lease = stmts_.Get(sql);
+    SQLite::Statement& q = *lease;
     int i = 1;
     q.bind(i++, platform);
     q.bind(i++, Seconds(since));

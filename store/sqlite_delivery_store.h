@@ -11,6 +11,7 @@
 #include <mutex>
 #include <string>
 
+#include "store/statement_cache.h"
 #include "webhook/delivery_store.h"
 
 namespace SQLite {
@@ -74,6 +75,7 @@ class SqliteDeliveryStore final : public webhook::DeliveryStore {
 
   std::mutex mu_;  // the connection
   std::unique_ptr<SQLite::Database> db_;
+  StatementCache stmts_{*db_};  // after db_: statements go before their connection
   // Group commit: webhooks arriving while a commit is running wait and share the next one,
   // so N concurrent webhooks cost one fsync, not N.
   std::mutex group_mu_;

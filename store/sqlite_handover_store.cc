@@ -75,9 +75,10 @@ Result<std::optional<Handover>> SqliteHandoverStore::FindOpen(const std::string&
                                                               const std::string& sender) {
   std::lock_guard lock(mu_);
   return Guard("hand-over lookup", [&]() -> Result<std::optional<Handover>> {
-    SQLite::Statement q(*db_, std::string("SELECT ") + kColumns +
-                                  " FROM handover WHERE platform = ? AND account = ? AND "
-                                  "sender = ? AND state <> 'closed'");
+    auto lease = stmts_.Get(std::string("SELECT ") + kColumns +
+                            " FROM handover WHERE platform = ? AND account = ? AND "
+                            "sender = ? AND state <> 'closed'");
+    SQLite::Statement& q = *lease;
     q.bind(1, platform);
     q.bind(2, account);
     q.bind(3, sender);
@@ -109,9 +110,10 @@ Result<std::pair<Handover, bool>> SqliteHandoverStore::Open(Handover h, AuditEnt
       audit.handover_id = db_->getLastInsertRowid();
       InsertAudit(audit);
     }
-    SQLite::Statement q(*db_, std::string("SELECT ") + kColumns +
-                                  " FROM handover WHERE platform = ? AND account = ? AND "
-                                  "sender = ? AND state <> 'closed'");
+    auto lease = stmts_.Get(std::string("SELECT ") + kColumns +
+                            " FROM handover WHERE platform = ? AND account = ? AND "
+                            "sender = ? AND state <> 'closed'");
+    SQLite::Statement& q = *lease;
     q.bind(1, h.platform);
     q.bind(2, h.account);
     q.bind(3, h.sender);

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <string>
 
+#include "store/statement_cache.h"
 #include "webhook/staff/handover_store.h"
 
 namespace SQLite {
@@ -50,6 +51,7 @@ class SqliteHandoverStore final : public webhook::staff::HandoverStore {
 
   std::mutex mu_;
   std::unique_ptr<SQLite::Database> db_;
+  StatementCache stmts_{*db_};  // after db_: statements go before their connection
 };
 
 }  // namespace wache::store

@@ -21,10 +21,11 @@ Result<std::optional<bot::ConversationState>> SqliteStateStore::Load(
     const bot::ConversationKey& key) {
   std::lock_guard<std::mutex> lock(mu_);
   try {
-    SQLite::Statement q(*db_,
-                        "SELECT flow, step, language, retries, turns, last_activity, "
-                        "replies_by_flow FROM conversation_state "
-                        "WHERE platform = ? AND account = ? AND sender = ?");
+    auto lease = stmts_.Get(
+        "SELECT flow, step, language, retries, turns, last_activity, "
+        "replies_by_flow FROM conversation_state "
+        "WHERE platform = ? AND account = ? AND sender = ?");
+    SQLite::Statement& q = *lease;
     q.bind(1, key.platform);
     q.bind(2, key.account);
     q.bind(3, key.sender);
@@ -46,10 +47,11 @@ Result<std::optional<bot::ConversationState>> SqliteStateStore::Load(
 Status SqliteStateStore::Save(const bot::ConversationKey& key, const bot::ConversationState& s) {
   std::lock_guard<std::mutex> lock(mu_);
   try {
-    SQLite::Statement q(*db_,
-                        "INSERT OR REPLACE INTO conversation_state (platform, account, sender, "
-                        "flow, step, language, retries, turns, last_activity, replies_by_flow) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    auto lease = stmts_.Get(
+        "INSERT OR REPLACE INTO conversation_state (platform, account, sender, "
+        "flow, step, language, retries, turns, last_activity, replies_by_flow) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    SQLite::Statement& q = *lease;
     q.bind(1, key.platform);
     q.bind(2, key.account);
     q.bind(3, key.sender);

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "bot/conversation_state.h"
+#include "store/statement_cache.h"
 
 namespace SQLite {
 class Database;
@@ -31,6 +32,7 @@ class SqliteStateStore final : public bot::StateStore {
   explicit SqliteStateStore(std::unique_ptr<SQLite::Database> db);
   std::mutex mu_;
   std::unique_ptr<SQLite::Database> db_;
+  StatementCache stmts_{*db_};  // after db_: statements go before their connection
 };
 
 }  // namespace wache::store
