@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include "bot/matcher.h"
-
 namespace wache::bot {
 
 LeadBytes LeadBytesOf(const std::vector<std::string>& tokens) {
@@ -32,29 +30,26 @@ KeywordIndex::KeywordIndex(std::vector<CompiledKeyword> keywords) : keywords_(st
   for (size_t b = 1; b < bucket_start_.size(); ++b) bucket_start_[b] += bucket_start_[b - 1];
 }
 
-std::vector<const CompiledKeyword*> KeywordIndex::Candidates(const LeadBytes& message) const {
-  std::vector<const CompiledKeyword*> out;
-  if (!MayMatch(message)) return out;
-  if (bucket_start_.empty()) {
-    for (const auto& kw : keywords_) {
-      if (kw.lead == 0 || message.test(kw.lead)) out.push_back(&kw);
-    }
-    return out;
+const std::vector<uint32_t>* KeywordIndex::BucketPositions(const LeadBytes& message) const {
+  if (bucket_start_.empty()) return nullptr;
+  const LeadBytes shared = leads_ & message;
+  size_t count = bucket_start_[1] - bucket_start_[0];  // "*suffix" keywords: always
+  for (size_t b = 1; b < 256; ++b) {
+    if (shared.test(b)) count += bucket_start_[b + 1] - bucket_start_[b];
   }
-  std::vector<uint32_t> positions;
+  if (count * 4 > keywords_.size()) return nullptr;
+  thread_local std::vector<uint32_t> positions;
+  positions.clear();
   auto take = [&](size_t bucket) {
     positions.insert(positions.end(), by_lead_.begin() + bucket_start_[bucket],
                      by_lead_.begin() + bucket_start_[bucket + 1]);
   };
   take(0);
-  const LeadBytes shared = leads_ & message;
   for (size_t b = 1; b < 256; ++b) {
     if (shared.test(b)) take(b);
   }
   std::sort(positions.begin(), positions.end());  // back to the order staff wrote them
-  out.reserve(positions.size());
-  for (uint32_t p : positions) out.push_back(&keywords_[p]);
-  return out;
+  return &positions;
 }
 
 }  // namespace wache::bot

@@ -9,15 +9,33 @@
 // first letter; only "*suffix" keywords can start anywhere, and they are always visited.
 #pragma once
 
-#include <array>
 #include <bitset>
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "bot/flow_model.h"
+
 namespace wache::bot {
 
-struct CompiledKeyword;
+// A keyword compiled for matching (bot/matcher.h compiles them).
+struct KeywordToken {
+  std::string text;
+  std::u32string letters;  // text as code points, for the typo distance (fuzzy tokens only)
+  bool prefix = false;     // "messer*": the word starts with text
+  bool suffix = false;     // "*diebstahl": the word ends with text
+  bool fuzzy = false;      // one typo allowed
+};
+
+struct CompiledKeyword {
+  std::vector<KeywordToken> tokens;
+  // The first byte of the word a match starts at; 0 = any (the first word is "*suffix").
+  // Exact, prefix and typo matches all keep a word's first letter (KeywordIndex).
+  unsigned char lead = 0;
+  std::string language;  // "" = any
+  int weight = 0;        // letters matched; longer, more specific phrases win
+  const Keyword* source = nullptr;
+};
 
 // The first bytes of a message's words.
 using LeadBytes = std::bitset<256>;
@@ -28,16 +46,35 @@ class KeywordIndex {
   KeywordIndex() = default;
   explicit KeywordIndex(std::vector<CompiledKeyword> keywords);
 
-  // The keywords that may match a message with these leading bytes, in the order staff
-  // wrote them (the order decides which keyword is shown and which language wins a tie).
-  std::vector<const CompiledKeyword*> Candidates(const LeadBytes& message) const;
+  // Calls f(keyword) for each keyword that may match a message with these leading bytes,
+  // in the order staff wrote them (the order decides which keyword is shown and which
+  // language wins a tie).
+  template <typename F>
+  void ForEachCandidate(const LeadBytes& message, F&& f) const {
+    if (!MayMatch(message)) return;
+    const std::vector<uint32_t>* positions = BucketPositions(message);
+    if (!positions) {
+      for (const auto& kw : keywords_) {
+        if (kw.lead == 0 || message.test(kw.lead)) f(kw);
+      }
+      return;
+    }
+    for (uint32_t p : *positions) f(keywords_[p]);
+  }
   // Whether any keyword may match (cheaper than Candidates().empty()).
   bool MayMatch(const LeadBytes& message) const { return any_ || (leads_ & message).any(); }
   bool empty() const { return keywords_.empty(); }
 
  private:
-  // Small lists are scanned with a byte test per keyword; large ones use the buckets.
+  // Small lists are scanned with a byte test per keyword; large ones use the buckets when
+  // they hold few of the keywords. A message with many different first letters (most
+  // real ones) visits a large share anyway, and then a scan in order beats gathering and
+  // sorting positions.
   static constexpr size_t kBucketFrom = 24;
+
+  // The positions of the candidates in written order, in a buffer of this thread, or null
+  // when a scan is cheaper.
+  const std::vector<uint32_t>* BucketPositions(const LeadBytes& message) const;
 
   std::vector<CompiledKeyword> keywords_;  // as written
   LeadBytes leads_;

@@ -276,14 +276,14 @@ std::vector<TriggerMatch> Matcher::Match(Priority p, const NormalizedText& text,
             {at, at + static_cast<int>(kw.tokens.size()), kw.weight, kw.language, kw.source->text});
         return true;
       };
-      for (const CompiledKeyword* kw : ct.keywords.Candidates(leads)) add_keyword(*kw);
+      ct.keywords.ForEachCandidate(leads, add_keyword);
       if (!ct.all_of.empty()) {
         // Every group must contribute; then all of their matches count as evidence.
         std::vector<Evidence> groups;
         bool all = true;
         for (const auto& group : ct.all_of) {
           size_t before = mine.size();
-          for (const CompiledKeyword* kw : group.Candidates(leads)) add_keyword(*kw);
+          group.ForEachCandidate(leads, add_keyword);
           if (mine.size() == before) all = false;
           for (size_t i = before; i < mine.size(); ++i) groups.push_back(mine[i]);
           mine.resize(before);

@@ -28,24 +28,6 @@ namespace wache::bot {
 
 class TemplateSet;
 
-struct KeywordToken {
-  std::string text;
-  std::u32string letters;  // text as code points, for the typo distance (fuzzy tokens only)
-  bool prefix = false;     // "messer*": the word starts with text
-  bool suffix = false;     // "*diebstahl": the word ends with text
-  bool fuzzy = false;      // one typo allowed
-};
-
-struct CompiledKeyword {
-  std::vector<KeywordToken> tokens;
-  // The first byte of the word a match starts at; 0 = any (the first word is "*suffix").
-  // Exact, prefix and typo matches all keep a word's first letter (KeywordIndex).
-  unsigned char lead = 0;
-  std::string language;  // "" = any
-  int weight = 0;        // letters matched; longer, more specific phrases win
-  const Keyword* source = nullptr;
-};
-
 // Compiles one keyword into its spellings (one per umlaut mode, deduplicated).
 std::vector<CompiledKeyword> CompileKeyword(const Keyword& k);
 
