@@ -95,10 +95,24 @@ int RunServe(const CommonOptions& opts, int port, const std::string& api_base_ur
 
   // Live editing: changed flow and template files are checked and swapped in; a broken
   // edit is refused and logged, and the running version keeps serving.
-  webhook::PlaybookReloader reloader(loaded->config, [&g](auto playbook, auto config) {
-    g.SetAccounts(std::move(config));  // first: a new text may use a new variable
-    g.SetPlaybook(std::move(playbook));
-  });
+  // The staff list reloads too, so that a withdrawn token stops working without a restart.
+  auto staff_section = [&g, file = opts.config](const bot::GatewayConfig& config,
+                                                bot::Diagnostics& diags) -> std::function<void()> {
+    auto directory =
+        webhook::staff::StaffDirectory::Build(webhook::staff::LoadStaffConfig(file, config, diags));
+    if (!directory.ok()) {
+      diags.Error({file, 0, 0}, "staff: " + directory.status().message());
+      return {};
+    }
+    return [&g, d = std::move(directory).value()]() mutable { g.SetStaff(std::move(d)); };
+  };
+  webhook::PlaybookReloader reloader(
+      loaded->config,
+      [&g](auto playbook, auto config) {
+        g.SetAccounts(std::move(config));  // first: a new text may use a new variable
+        g.SetPlaybook(std::move(playbook));
+      },
+      staff_section);
   if (loaded->webhook.server.reload_watch_seconds > 0) {
     reloader.Watch(std::chrono::seconds(loaded->webhook.server.reload_watch_seconds));
     spdlog::info("watching {}, {} and {} for edits (reload also with: kill -HUP {})", opts.config,

@@ -177,6 +177,12 @@ void Gateway::SetAccounts(std::shared_ptr<const bot::GatewayConfig> config) {
   dispatcher_->SetAccounts(std::move(config));
 }
 
+void Gateway::SetStaff(staff::StaffDirectory directory) {
+  const size_t members = directory.size();
+  staff_api_->SetDirectory(std::move(directory));
+  spdlog::info("staff list reloaded: {} member(s) can sign in", members);
+}
+
 void Gateway::Stop(std::chrono::milliseconds grace) {
   if (stopped_) return;
   stopped_ = true;

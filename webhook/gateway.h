@@ -73,6 +73,8 @@ class Gateway {
   void SetPlaybook(std::shared_ptr<const bot::Playbook> playbook);
   // Installs a reloaded config with the same accounts (new variables, language, calendar).
   void SetAccounts(std::shared_ptr<const bot::GatewayConfig> config);
+  // Installs a reloaded staff list: who may use the staff API and the inbox.
+  void SetStaff(staff::StaffDirectory directory);
 
  private:
   Gateway() = default;

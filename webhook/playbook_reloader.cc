@@ -1,6 +1,7 @@
 #include "webhook/playbook_reloader.h"
 
 #include <spdlog/spdlog.h>
+#include <yaml-cpp/yaml.h>
 
 #include "bot/flow_loader.h"
 #include "bot/templates.h"
@@ -21,10 +22,28 @@ std::string AccountsKey(const bot::GatewayConfig& c) {
   return key + c.flows_dir + '\n' + c.templates_dir + '\n' + c.database;
 }
 
+// The config file's server: and platforms: sections as YAML text ("" if unreadable: then
+// LoadConfig reports the file).
+std::string RestartOnlySections(const std::string& file) {
+  if (file.empty()) return "";
+  try {
+    YAML::Node root = YAML::LoadFile(file);
+    YAML::Emitter out;
+    out << root["server"] << root["platforms"];
+    return out.c_str();
+  } catch (const std::exception&) {
+    return "";
+  }
+}
+
 }  // namespace
 
-PlaybookReloader::PlaybookReloader(const bot::GatewayConfig& config, Apply apply)
-    : config_(std::make_shared<const bot::GatewayConfig>(config)), apply_(std::move(apply)) {}
+PlaybookReloader::PlaybookReloader(const bot::GatewayConfig& config, Apply apply,
+                                   SectionsHook sections)
+    : config_(std::make_shared<const bot::GatewayConfig>(config)),
+      apply_(std::move(apply)),
+      sections_(std::move(sections)),
+      restart_only_(RestartOnlySections(config.file)) {}
 
 PlaybookReloader::~PlaybookReloader() { Stop(); }
 
@@ -40,11 +59,18 @@ PlaybookReloader::Outcome PlaybookReloader::Reload() {
                   "templates or database moved: restart wache serve for that (nothing was "
                   "reloaded)");
     }
+    if (!diags.has_errors() && RestartOnlySections(config_->file) != restart_only_) {
+      diags.Error({config_->file, 1, 1},
+                  "server: or platforms: changed (port, workers, secrets, send APIs, limits): "
+                  "restart wache serve for that (nothing was reloaded)");
+    }
   }
   bot::FlowSet flows = bot::LoadFlowDir(config->flows_dir, diags);
   bot::TemplateSet templates = bot::TemplateSet::LoadDir(config->templates_dir, diags);
   auto playbook = bot::Playbook::FromParts(std::move(flows), std::move(templates), diags);
   bot::Validate(*playbook, *config, diags);
+  std::function<void()> apply_sections;
+  if (sections_ && !config_->file.empty()) apply_sections = sections_(*config, diags);
   Outcome out;
   out.errors = diags.error_count();
   out.warnings = diags.warning_count();
@@ -70,6 +96,7 @@ PlaybookReloader::Outcome PlaybookReloader::Reload() {
   const size_t flow_count = playbook->flows.flows.size();
   config_ = config;
   apply_(std::move(playbook), std::move(config));
+  if (apply_sections) apply_sections();
   out.applied = true;
   ++reloads_;
   spdlog::info("reload applied: {} flows, {} warning(s)", flow_count, out.warnings);

@@ -36,8 +36,14 @@ class PlaybookReloader {
   using Apply = std::function<void(std::shared_ptr<const bot::Playbook>,
                                    std::shared_ptr<const bot::GatewayConfig>)>;
 
+  // The config file's other sections that can change live (the staff list): reads them
+  // from the reloaded config, reports problems in `diags`, and returns what installs them
+  // (called only if the whole reload is applied).
+  using SectionsHook =
+      std::function<std::function<void()>(const bot::GatewayConfig& config, bot::Diagnostics&)>;
+
   // `config` is the running config; its file is read again at each reload (if it has one).
-  PlaybookReloader(const bot::GatewayConfig& config, Apply apply);
+  PlaybookReloader(const bot::GatewayConfig& config, Apply apply, SectionsHook sections = {});
   ~PlaybookReloader();
 
   struct Outcome {
@@ -61,6 +67,10 @@ class PlaybookReloader {
 
   std::shared_ptr<const bot::GatewayConfig> config_;  // the one running now
   Apply apply_;
+  SectionsHook sections_;
+  // server: and platforms: as the running gateway read them (YAML text): the port, the
+  // workers, secrets and send APIs are bound at start, so a change needs a restart.
+  std::string restart_only_;
   std::mutex reload_mu_;
   std::atomic<uint64_t> reloads_{0}, refused_{0};
   std::mutex mu_;

@@ -63,6 +63,10 @@ bool ServeProcess::Start() {
   return false;
 }
 
+void ServeProcess::Signal(int sig) {
+  if (pid_ > 0) ::kill(pid_, sig);
+}
+
 void ServeProcess::Kill(int sig) {
   if (pid_ <= 0) return;
   ::kill(pid_, sig);

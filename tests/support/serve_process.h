@@ -24,6 +24,8 @@ class ServeProcess {
   // never does: the log says why.
   [[nodiscard]] bool Start();
   void Kill(int sig = 9);
+  // Sends `sig` (SIGHUP: reload) without waiting.
+  void Signal(int sig);
 
  private:
   std::filesystem::path config_;

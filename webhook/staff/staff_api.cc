@@ -79,7 +79,7 @@ bool Blank(const std::string& s) { return s.find_first_not_of(" \t\r\n") == std:
 StaffApi::StaffApi(StaffDirectory directory, HandoverStore& handovers, DeliveryStore& delivery,
                    StoredOutbox& outbox, const bot::GatewayConfig& accounts, Metrics& metrics,
                    const Pseudonymizer& pseudonym, const bot::Clock& clock)
-    : directory_(std::move(directory)),
+    : directory_(std::make_shared<const StaffDirectory>(std::move(directory))),
       handovers_(handovers),
       delivery_(delivery),
       outbox_(outbox),
@@ -88,13 +88,24 @@ StaffApi::StaffApi(StaffDirectory directory, HandoverStore& handovers, DeliveryS
       pseudonym_(pseudonym),
       clock_(clock) {}
 
+void StaffApi::SetDirectory(StaffDirectory directory) {
+  auto next = std::make_shared<const StaffDirectory>(std::move(directory));
+  std::lock_guard lock(directory_mu_);
+  directory_ = std::move(next);
+}
+
 StaffResponse StaffApi::Handle(const StaffRequest& req) {
   auto answer = [&](StaffResponse r) {
     metrics_.Add("wache_staff_api_requests_total", {{"status", std::to_string(r.status)}});
     return r;
   };
   // Who first: without a valid token nothing else is revealed, not even which paths exist.
-  const StaffIdentity* who = directory_.Authenticate(req.authorization);
+  std::shared_ptr<const StaffDirectory> directory;  // kept for the request: `who` is in it
+  {
+    std::lock_guard lock(directory_mu_);
+    directory = directory_;
+  }
+  const StaffIdentity* who = directory->Authenticate(req.authorization);
   if (!who) {
     spdlog::warn("staff API: {} {} from {} without a valid token: 401", req.method, req.path,
                  req.remote);

@@ -20,6 +20,8 @@
 #pragma once
 
 #include <map>
+#include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -61,6 +63,10 @@ class StaffApi {
 
   StaffResponse Handle(const StaffRequest& request);
 
+  // Replaces who may sign in (a live reload of the config's staff: section): a withdrawn
+  // token is refused from the next request on.
+  void SetDirectory(StaffDirectory directory);
+
  private:
   // One request of a known member.
   struct Call {
@@ -87,7 +93,8 @@ class StaffApi {
   // The station's `name:` from the config (its id if it has none).
   std::string StationName(const std::string& station) const;
 
-  StaffDirectory directory_;
+  std::mutex directory_mu_;
+  std::shared_ptr<const StaffDirectory> directory_;
   HandoverStore& handovers_;
   DeliveryStore& delivery_;
   StoredOutbox& outbox_;
