@@ -116,7 +116,8 @@ int RunConfigShow(const CommonOptions& opts, const std::string& account_id) {
     weekly += (weekly.empty() ? "" : ", ") + day.str() + " " +
               calendar::FormatMinute(w.start_minute) + "-" + calendar::FormatMinute(w.end_minute);
   }
-  Line("staffed", weekly, From(*a, "calendar.staffed"));
+  Line("staffed", weekly.empty() ? "none (never on duty, but for openings)" : weekly,
+       From(*a, "calendar.staffed"));
   Line("closures", std::to_string(spec.closures.size()), From(*a, "calendar.closures"));
   Line("openings", std::to_string(spec.openings.size()), From(*a, "calendar.openings"));
   const auto now = bot::SystemClock().Now();

@@ -610,6 +610,7 @@ class Checker {
 
   void CheckAccounts() {
     const auto langs = pb_.templates.Languages();
+    for (const auto& a : cfg_.accounts) CheckNeverStaffed(a);
     for (const auto& a : cfg_.accounts) {
       if (std::find(langs.begin(), langs.end(), a.language) == langs.end()) {
         diags_.Error(a.where, "account '" + a.id + "' uses language '" + a.language +
@@ -621,6 +622,33 @@ class Checker {
 
   const TemplateText* Find(const std::string& lang, const std::string& key) const {
     return pb_.templates.Find(lang, key);
+  }
+
+  // `staffed: none` is a calendar that is never on duty: "back {next_staffed_time}" would
+  // read "back " with nothing after it. The station can say it its own way instead.
+  void CheckNeverStaffed(const Account& a) {
+    if (!a.calendar || !a.calendar_spec.weekly.empty() || !a.calendar_spec.openings.empty()) {
+      return;
+    }
+    for (const auto& key : pb_.templates.Keys()) {
+      const TemplateText* t =
+          a.station.empty() ? nullptr : pb_.templates.FindForStation(a.station, a.language, key);
+      if (!t) t = Find(a.language, key);
+      if (!t) continue;
+      bool uses = false;
+      for (const auto& v : t->variations) {
+        for (const auto& var : VariablesIn(v)) uses |= var.name == "next_staffed_time";
+      }
+      if (!uses) continue;
+      const std::string station = a.station.empty() ? "<station>" : a.station;
+      diags_.Warning(t->where, "account '" + a.id +
+                                   "' is never on duty (staffed: none), so {next_staffed_time} "
+                                   "in '" +
+                                   key + "' (" + a.language +
+                                   ") would be empty; give it a text without it in "
+                                   "templates/stations/" +
+                                   station + "/" + a.language + "/, or staffed hours");
+    }
   }
 
   const Playbook& pb_;

@@ -234,6 +234,22 @@ TEST(StationCheckTest, AStationTheConfigDoesNotHaveIsAWarningNotAnError) {
                                     "have"));
 }
 
+TEST(StationCheckTest, ANeverStaffedStationIsToldToSayOffDutyItsOwnWay) {
+  Installation in;
+  in.base["de"] += "common.off_duty: \"Wir sind {next_staffed_time} wieder da.\"\n";
+  in.base["en"] += "common.off_duty: \"Back {next_staffed_time}.\"\n";
+  in.flows.push_back("flow: off\nwhen: { keywords: [nacht] }\nsteps: [ say: common.off_duty ]\n");
+  in.config = std::string(kConfig).replace(
+      std::string(kConfig).find("  dortmund: {}\n"), 15,
+      "  dortmund: { calendar: { time_zone: Europe/Berlin, staffed: none } }\n");
+  std::string out = in.Load().Format();
+  EXPECT_THAT(out, HasSubstr("account 'dortmund-wa' is never on duty (staffed: none), so "
+                             "{next_staffed_time} in 'common.off_duty' (de) would be empty"));
+  // Its own text without the variable settles it.
+  in.station["dortmund"]["de"] = "common.off_duty: Die Leitstelle liest mit.\n";
+  EXPECT_THAT(in.Load().Format(), Not(HasSubstr("never on duty")));
+}
+
 TEST(StationCheckTest, StationTextsForAnUnknownStationAreAnError) {
   Installation in;
   in.station["kooln"] = {{"de", "thanks.reply: Hallo.\n"}};
