@@ -41,6 +41,13 @@ std::string JoinQuoted(const std::vector<std::string>& items) {
 }
 
 // "every station" or "station(s) 'koeln', 'bonn'".
+// "'a', 'b', 'c', 'd', 'e' and 117 more": a message stays readable with 120 accounts.
+std::string ShortList(const std::vector<std::string>& items, size_t shown = 5) {
+  if (items.size() <= shown + 1) return JoinQuoted(items);
+  return JoinQuoted({items.begin(), items.begin() + static_cast<std::ptrdiff_t>(shown)}) + " and " +
+         std::to_string(items.size() - shown) + " more";
+}
+
 // Whether some account has both flows.
 bool ShareAnAccount(const Flow& a, const Flow& b) {
   if (a.stations.empty() || b.stations.empty()) return true;
@@ -386,10 +393,11 @@ class Checker {
         if (texts.count(key)) continue;
         if (default_languages_.count(lang)) {
           // An account's own language is the fallback itself: nothing to fall back to.
-          std::string accounts;
+          std::vector<std::string> ids;
           for (const auto& a : cfg_.accounts) {
-            if (a.language == lang) accounts += (accounts.empty() ? "" : ", ") + a.id;
+            if (a.language == lang) ids.push_back(a.id);
           }
+          const std::string accounts = ShortList(ids);
           diags_.Error(any->where, "template '" + key + "' has no '" + lang + "' text, the " +
                                        "default language of account(s) " + accounts +
                                        "; add it to templates/" + lang + "/");
@@ -611,12 +619,24 @@ class Checker {
   void CheckAccounts() {
     const auto langs = pb_.templates.Languages();
     for (const auto& a : cfg_.accounts) CheckNeverStaffed(a);
+    // One message per language and the layer that set it (a typo under defaults: would
+    // otherwise be one error per account: 120 of them).
+    std::map<std::pair<std::string, std::string>, std::vector<const Account*>> missing;
     for (const auto& a : cfg_.accounts) {
-      if (std::find(langs.begin(), langs.end(), a.language) == langs.end()) {
-        diags_.Error(a.where, "account '" + a.id + "' uses language '" + a.language +
-                                  "', but there is no templates/" + a.language +
-                                  "/ folder; the languages with texts are " + JoinQuoted(langs));
-      }
+      if (std::find(langs.begin(), langs.end(), a.language) != langs.end()) continue;
+      auto from = a.origin.find("language");
+      missing[{a.language, from == a.origin.end() ? "" : from->second}].push_back(&a);
+    }
+    for (const auto& [lang_from, accounts] : missing) {
+      const auto& [lang, from] = lang_from;
+      std::vector<std::string> ids;
+      for (const Account* a : accounts) ids.push_back(a->id);
+      diags_.Error(accounts.front()->where,
+                   (accounts.size() == 1 ? "account " : "accounts ") + ShortList(ids) + " use" +
+                       (accounts.size() == 1 ? "s" : "") + " language '" + lang + "'" +
+                       (from.empty() ? "" : " (set in " + from + ")") +
+                       ", but there is no templates/" + lang +
+                       "/ folder; the languages with texts are " + JoinQuoted(langs));
     }
   }
 

@@ -294,8 +294,24 @@ TEST(ValidatorTest, AccountLanguageWithoutTemplatesIsAnError) {
       "accounts:\n  - id: koeln\n    platform: whatsapp\n    language: dd\n"
       "    variables: { emergency_number: \"110\" }\n";
   EXPECT_THAT(in.Check().Format(),
-              HasSubstr("wache.yaml:2:5: error: account 'koeln' uses language 'dd', but there is "
-                        "no templates/dd/ folder; the languages with texts are 'de'"));
+              HasSubstr("wache.yaml:2:5: error: account 'koeln' uses language 'dd' (set in "
+                        "account koeln (wache.yaml:4)), but there is no templates/dd/ folder; the "
+                        "languages with texts are 'de'"));
+}
+
+TEST(ValidatorTest, ALanguageTypoInTheDefaultsIsOneMessageNotOnePerAccount) {
+  Installation in;
+  in.config =
+      "defaults:\n  language: dee\n  variables: { emergency_number: \"110\" }\n"
+      "accounts:\n";
+  for (int i = 0; i < 20; ++i) {
+    in.config += "  - { id: a" + std::to_string(i) + ", platform: whatsapp, platform_id: \"" +
+                 std::to_string(100 + i) + "\" }\n";
+  }
+  Diagnostics d = in.Check();
+  EXPECT_EQ(d.error_count(), 1) << d.Format();
+  EXPECT_THAT(d.Format(), HasSubstr("accounts 'a0', 'a1', 'a2', 'a3', 'a4' and 15 more use "
+                                    "language 'dee' (set in defaults (wache.yaml:2))"));
 }
 
 TEST(ValidatorTest, ShippedFlowsTemplatesAndConfigHaveNoErrors) {
