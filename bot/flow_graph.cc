@@ -174,6 +174,11 @@ class GraphBuilder {
     if (!flow_.description.empty()) g_.notes.push_back(flow_.description);
     g_.notes.push_back(std::string("priority ") + PriorityName(flow_.priority) + ": " +
                        PriorityMeaning(flow_.priority));
+    if (!flow_.stations.empty()) {
+      std::string stations;
+      for (const auto& st : flow_.stations) stations += (stations.empty() ? "" : ", ") + st;
+      g_.notes.push_back("only for the accounts of station(s) " + stations);
+    }
     if (!flow_.flags.empty()) {
       std::string flags;
       for (const auto& f : flow_.flags) flags += (flags.empty() ? "" : ", ") + f;

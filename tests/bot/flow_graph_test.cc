@@ -530,6 +530,16 @@ INSTANTIATE_TEST_SUITE_P(Formats, FlowGraphTest,
                            return info.param == GraphFormat::kDot ? "Dot" : "Mermaid";
                          });
 
+TEST(FlowGraphStationTest, AStationsOwnFlowSaysWhoseItIs) {
+  FlowSet set =
+      Load({"flow: karneval\nstations: [koeln, bonn]\nwhen: { keywords: [karneval] }\n"
+            "steps: [ say: karneval.text ]\n"});
+  GraphOptions o;
+  o.format = GraphFormat::kMermaid;
+  EXPECT_THAT(FlowGraph(set, *set.Find("karneval"), o),
+              HasSubstr("only for the accounts of station(s) koeln, bonn"));
+}
+
 TEST(FlowGraphMarkdownTest, EmbedsEveryFlowInAMermaidBlock) {
   FlowSet set = Load({kEmergency, kFallback, kMenu, kReport});
   const std::string md = FlowGraphsMarkdown(set);
