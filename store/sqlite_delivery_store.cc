@@ -600,8 +600,8 @@ Result<std::vector<webhook::ConversationEntry>> SqliteDeliveryStore::Conversatio
     key.account_id = account;
     key.recipient = sender;
     SQLite::Statement out(*db_,
-                          "SELECT id, inbox_id, created_at, reply, author, status, flow FROM "
-                          "outbox "
+                          "SELECT id, inbox_id, created_at, reply, author, status, flow, "
+                          "last_error FROM outbox "
                           "WHERE conversation = ? AND created_at <= ? ORDER BY id DESC LIMIT ?");
     out.bind(1, ConversationOf(key));
     out.bind(2, Seconds(until));
@@ -616,6 +616,7 @@ Result<std::vector<webhook::ConversationEntry>> SqliteDeliveryStore::Conversatio
       e.author = out.getColumn(4).getString();
       e.status = out.getColumn(5).getString();
       e.flow = out.getColumn(6).getString();
+      e.error = out.getColumn(7).getString();
       all.push_back({out.getColumn(1).getInt64(), 1, std::move(e)});
     }
     std::sort(all.begin(), all.end(), [](const Keyed& a, const Keyed& b) {

@@ -62,6 +62,8 @@ struct ConversationEntry {
   std::string template_key;  // bot replies
   std::string flow;          // bot replies: the flow that said it ("" if none or not stored)
   std::string status;        // replies: pending | inflight | sent | dead
+  std::string error;         // replies: why the last attempt failed (outbox last_error; never
+                             // a message text: fixed phrases and the platform's error codes)
 };
 
 class DeliveryStore {

@@ -228,6 +228,27 @@ TEST_F(StaffApiTest, AStaffReplyArrivesAtThePlatformAndTheTranscriptShowsWhoSaid
   EXPECT_TRUE(RepliesTo("7001").empty());
 }
 
+TEST_F(StaffApiTest, AReplyThatWasNotDeliveredSaysWhyWithoutItsText) {
+  const int64_t id = Waiting("messenger", "7001");
+  ASSERT_TRUE(Idle());
+  fake_.InjectFaults("messenger", {testing::Fault::GraphError(400, 551)});
+  ASSERT_EQ(Api("POST", Conv(id, "reply"), kAnna, Reply("Rückruf morgen um 9 Uhr")).status, 202);
+  ASSERT_TRUE(Idle());
+  auto view = Api("GET", Conv(id), kAnna);
+  ASSERT_EQ(view.status, 200);
+  const json& dead = view.body["transcript"].back();
+  EXPECT_EQ(dead["who"], "staff");
+  EXPECT_EQ(dead["status"], "dead");
+  ASSERT_TRUE(dead.contains("reason")) << dead.dump();
+  const std::string reason = dead["reason"];
+  EXPECT_EQ(reason, "recipient cannot be reached (551)");
+  EXPECT_EQ(reason.find("Rückruf"), std::string::npos);
+  // Delivered replies carry no reason.
+  for (const auto& e : view.body["transcript"]) {
+    if (e.value("status", "") == "sent") EXPECT_FALSE(e.contains("reason")) << e.dump();
+  }
+}
+
 TEST_F(StaffApiTest, OutsideThePlatformsWindowAReplyIs409) {
   // WhatsApp: 24 hours.
   const int64_t wa = Waiting("whatsapp", "4915100000009", 25h);

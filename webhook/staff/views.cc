@@ -50,6 +50,17 @@ json HandoverView(const Handover& h, const std::string& person,
   return j;
 }
 
+namespace {
+
+// A reply that was not delivered says why: the outbox's last_error, which holds fixed
+// phrases and the platform's error codes, never a message text (stored_outbox.cc). Only for
+// dead replies; a pending one's last error is a retry in progress, not a verdict.
+void AddDeadReason(json& j, const ConversationEntry& e) {
+  if (e.status == "dead" && !e.error.empty()) j["reason"] = e.error;
+}
+
+}  // namespace
+
 json TranscriptView(const std::vector<ConversationEntry>& entries) {
   json out = json::array();
   for (const auto& e : entries) {
@@ -64,6 +75,7 @@ json TranscriptView(const std::vector<ConversationEntry>& entries) {
       j["staff"] = e.author.substr(6);
       j["text"] = e.text;
       j["status"] = e.status;
+      AddDeadReason(j, e);
     } else {
       j["who"] = "bot";
       j["text"] = e.text;
@@ -72,6 +84,7 @@ json TranscriptView(const std::vector<ConversationEntry>& entries) {
       // so the inbox says "unknown" rather than guess from the template key.
       j["flow"] = e.flow.empty() ? json(nullptr) : json(e.flow);
       j["status"] = e.status;
+      AddDeadReason(j, e);
     }
     out.push_back(std::move(j));
   }

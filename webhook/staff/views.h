@@ -27,7 +27,8 @@ nlohmann::json HandoverView(const Handover& h, const std::string& person,
                             bot::TimePoint now);
 
 // The conversation, oldest first: who (person, bot, staff), when, what; for the bot its
-// template key and flow, for every reply its delivery status.
+// template key and flow, for every reply its delivery status; a reply that was not delivered
+// ("dead") also has a `reason` (the outbox's last error, never a message text).
 nlohmann::json TranscriptView(const std::vector<ConversationEntry>& entries);
 
 nlohmann::json AuditView(const std::vector<AuditEntry>& entries);
