@@ -3,7 +3,9 @@
 // the list with the urgent one on top, a conversation taken over and answered (the reply
 // must arrive at the fake platform API, checked there like the real API checks it), handed
 // back to the bot, closed; another station's agent sees none of it, not even by URL; the
-// German/English switch; the security headers of the static files.
+// German/English switch; the security headers of the static files; the station filter
+// sorted by name, the notice when the list reaches the API's limit, the reply counter and
+// the refusal of a too long reply, why a reply was not delivered, no doubled full stops.
 //
 // Run: ctest --test-dir build -R web_inbox_e2e --output-on-failure
 //  or: WACHE_BINARY=build/wache WACHE_FAKE_API=build/tests/fake_platform_server \
@@ -158,7 +160,8 @@ describe('the staff inbox', () => {
     assert.equal(sent.authorization, `Bearer ${ACCOUNTS.messenger.token}`);
     assert.equal(sent.body.recipient.id, FB_PERSON);
     assert.equal(sent.body.messaging_type, 'RESPONSE');
-    assert.equal(await box.inputValue(), '', 'the box is emptied once the reply is stored');
+    await waitFor('the box to be emptied once the reply is stored', async () =>
+      (await box.inputValue()) === '');
     await transcript.locator('.entry-staff', { hasText: REPLY }).getByText('gesendet').waitFor();
     assert.match(await transcript.locator('.entry-staff').textContent(), /Anna \(Köln\) \(Team\)/);
 
@@ -220,6 +223,114 @@ describe('the staff inbox', () => {
     await page.getByRole('heading', { name: 'Übergebene Gespräche' }).waitFor();
     await page.getByRole('button', { name: 'Switch to English' }).click();
     await page.getByRole('heading', { name: 'Handed-over conversations' }).waitFor();
+    await done(page);
+  });
+
+  it('sorts the stations by name and says when the list is cut at the API\'s 500', async () => {
+    const page = await signedInPage('leitstelle');
+    // Ids dortmund < koeln < nrw-karriere; the names sort otherwise.
+    await waitFor('the stations', async () => (await page.locator('#station-select option').count()) === 4);
+    const names = (await page.locator('#station-select option').allTextContents()).slice(1);
+    assert.deepEqual(names, ['Polizei NRW Karriere', 'Polizeipräsidium Dortmund', 'Polizeipräsidium Köln']);
+
+    // An answer of exactly `limit` conversations: padded here, the real API lists at most 500.
+    const limits = [];
+    await page.route(/\/staff\/api\/conversations\?/, async (route) => {
+      limits.push(new URL(route.request().url()).searchParams.get('limit'));
+      const response = await route.fetch();
+      const body = await response.json();
+      const model = body.conversations.find((c) => !c.urgent) || body.conversations[0];
+      for (let i = body.conversations.length; model && i < 500; i += 1) {
+        body.conversations.push({ ...model, id: 900000 + i, urgent: false });
+      }
+      await route.fulfill({ response, json: body });
+    });
+    const summary = page.locator('#list-summary');
+    await page.locator('#list-heading').click();
+    await page.keyboard.press('u');  // refresh now
+    await summary.filter({ hasText: 'Die ersten 500 werden gezeigt – wählen Sie eine Dienststelle, um einzugrenzen.' }).waitFor();
+    assert.doesNotMatch(await summary.textContent(), /500 offen/, 'no total is claimed');
+    assert.ok(limits.length > 0 && limits.every((l) => l === '500'), `asked for ${limits}`);
+    await page.locator('#station-select').selectOption('dortmund');
+    await summary.filter({ hasText: 'Die ersten 500 werden gezeigt – weitere sind hier nicht aufgeführt.' }).waitFor();
+    await page.locator('#station-select').selectOption('');
+    await page.getByRole('button', { name: 'Switch to English' }).click();
+    await summary.filter({ hasText: 'Showing the first 500 – choose a station to narrow it down.' }).waitFor();
+    await done(page);
+  });
+
+  it('counts a reply\'s characters as the API does and refuses one that is too long, keeping it whole', async () => {
+    const page = await signedInPage('leitstelle');
+    // A reply that was not delivered says why (the API's reason for a dead reply; added
+    // here, the fake platform API does not refuse).
+    const dead = [
+      ['outside the 24-hour window (131047)', 'nicht zugestellt: außerhalb des 24-Stunden-Fensters'],
+      ['gave up after 5 attempts: no answer from the platform (0)', 'nicht zugestellt: nach 5 Versuchen aufgegeben'],
+      ['something new (42)', 'nicht zugestellt: something new (42)'],
+    ];
+    await page.route(new RegExp(`/staff/api/conversations/${ids.whatsapp}$`), async (route) => {
+      const response = await route.fetch();
+      const body = await response.json();
+      for (const [reason] of dead) {
+        body.transcript.push({ at: body.opened_at, who: 'staff', staff: 'Test', text: reason, status: 'dead', reason });
+      }
+      await route.fulfill({ response, json: body });
+    });
+    await item(page, ids.whatsapp).locator('a').click();
+    const transcript = page.locator('#transcript');
+    for (const [, shown] of dead) await transcript.getByText(shown, { exact: true }).waitFor();
+
+    const box = page.locator('#reply-text');
+    assert.equal(await page.getByLabel('Ihre Antwort').getAttribute('id'), 'reply-text');
+    const count = page.locator('#reply-count');
+    const send = page.locator('#send-button');
+    assert.equal(await count.textContent(), '0 / 4096 Zeichen');
+    // 4096 emoji are 8192 UTF-16 units but 4096 characters for the API: allowed.
+    await box.fill('👮'.repeat(4096));
+    assert.equal(await count.textContent(), '4096 / 4096 Zeichen');
+    assert.equal(await send.isDisabled(), false);
+    assert.equal(await box.getAttribute('aria-invalid'), null);
+    // One more: marked in words and a sign, Send off, Ctrl+Enter refused, nothing cut.
+    const requests = gateway.fake.requests.length;
+    await box.fill(`${'👮'.repeat(4096)}!`);
+    assert.equal(await count.textContent(), '⚠ 4097 / 4096 Zeichen – 1 zu viel');
+    assert.equal(await box.getAttribute('aria-invalid'), 'true');
+    await page.locator('#reply-too-long', { hasText: 'Die Antwort ist zu lang: höchstens 4096 Zeichen.' }).waitFor();
+    assert.equal(await send.isDisabled(), true);
+    await box.press('Control+Enter');
+    await page.locator('#conversation-error', { hasText: 'Die Antwort ist zu lang' }).waitFor();
+    assert.equal(await box.evaluate((el) => [...el.value].length), 4097, 'the text is kept whole');
+    await page.getByRole('button', { name: 'Switch to English' }).click();
+    assert.equal(await count.textContent(), '⚠ 4097 / 4096 characters – 1 too many');
+    await transcript.getByText('not delivered: outside the 24-hour window', { exact: true }).waitFor();
+    await box.fill('');
+    assert.equal(await send.isDisabled(), false);
+    assert.equal(gateway.fake.requests.length, requests, 'nothing went to the platform');
+
+    // Durations end in a full stop in German ("5 T. 17 Std."): never a second one after them.
+    const doubled = await page.evaluate(async () => {
+      const i18n = await import(new URL('js/i18n.js', document.baseURI).href);
+      const { TEXTS } = await import(new URL('js/texts.js', document.baseURI).href);
+      const before = i18n.language();
+      const found = [];
+      for (const lang of ['de', 'en']) {
+        i18n.setLanguage(lang);
+        for (const key of Object.keys(TEXTS[lang]).filter((k) => TEXTS[lang][k].includes('{duration}'))) {
+          for (const seconds of [20, 5 * 60, 3 * 3600 + 300, 5 * 86400 + 17 * 3600]) {
+            const text = i18n.t(key, { duration: i18n.formatDuration(seconds), platform: 'Messenger' });
+            if (text.includes('..')) found.push(text);
+          }
+        }
+      }
+      i18n.setLanguage('de');
+      const tag = i18n.t('note_tag', { duration: i18n.formatDuration(5 * 86400 + 17 * 3600) });
+      const name = i18n.t('signed_in', { name: 'Dr.' });  // a value's own dot ends the sentence
+      i18n.setLanguage(before);
+      return { found, tag, name };
+    });
+    assert.deepEqual(doubled.found, []);
+    assert.match(doubled.tag, /Noch 5 T\. 17 Std\. geht Ihre Antwort/);
+    assert.equal(doubled.name, 'Angemeldet als Dr.');
     await done(page);
   });
 });

@@ -2,6 +2,16 @@
 // the token in the Authorization header; answers other than 2xx become an ApiError with the
 // HTTP status and the server's JSON, which errors.js turns into words for staff.
 
+// The most conversations the staff API lists in one answer (staff_api.cc, List: `limit`
+// is 1..500).
+export const LIST_LIMIT = 500;
+
+// The longest reply the API accepts, in Unicode code points (staff_api.cc, Reply).
+export const MAX_REPLY_CHARACTERS = 4096;
+
+// A text's length as the API counts it: code points, so an emoji is one, not two.
+export function characterCount(text) { return [...text].length; }
+
 export class ApiError extends Error {
   // status: the HTTP status, or 0 when the gateway could not be reached.
   constructor(status, body) {
@@ -23,8 +33,10 @@ export class StaffApi {
   me() { return this.request('GET', 'me'); }
 
   // state: open | waiting | in_progress | closed | all; station: '' for all of one's own.
+  // At most LIST_LIMIT come back (urgent first, then the longest waiting): an answer of
+  // exactly that many may have left some out, and the page says so.
   conversations({ state = 'open', station = '' } = {}) {
-    const query = new URLSearchParams({ state, limit: '200' });
+    const query = new URLSearchParams({ state, limit: String(LIST_LIMIT) });
     if (station) query.set('station', station);
     return this.request('GET', `conversations?${query}`);
   }

@@ -3,7 +3,7 @@
 // back button works), the language switch and the keyboard shortcuts. Views draw; this
 // file decides what to load and when.
 
-import { ApiError, StaffApi } from './api.js';
+import { ApiError, LIST_LIMIT, StaffApi } from './api.js';
 import { byId } from './dom.js';
 import { describeError } from './errors.js';
 import {
@@ -127,6 +127,7 @@ class InboxApp {
     renderShortcutHelp(this.el.shortcutsList);
     if (this.me) {
       this.renderIdentity();
+      this.renderStations();  // "All my stations" in the new language, sorted for it
       this.renderList();
       if (this.view.conversation) this.view.render(this.view.conversation, this.me.name);
     }
@@ -194,9 +195,12 @@ class InboxApp {
   renderStations() {
     const select = this.el.station;
     const names = this.me.station_names || {};
-    const ids = Object.keys(names);
+    // By the name shown, in the page's language ("Kreis Borken" before "Kreis Coesfeld",
+    // whatever their ids).
+    const ids = Object.keys(names).sort((a, b) =>
+      String(names[a] || a).localeCompare(String(names[b] || b), language()) || a.localeCompare(b));
     select.replaceChildren(new Option(t('station_all_mine'), ''),
-      ...ids.map((id) => new Option(names[id], id)));
+      ...ids.map((id) => new Option(names[id] || id, id)));
     if (!ids.includes(this.filter.station)) this.filter.station = '';
     select.value = this.filter.station;
   }
@@ -248,10 +252,15 @@ class InboxApp {
     const all = this.conversations;
     const shown = this.filter.state === 'urgent' ? all.filter((c) => c.urgent) : all;
     const state = this.filter.state;
-    if (state === 'open' || state === 'urgent') {
-      this.el.summary.textContent = t('list_summary_open', {
-        open: all.length, urgent: all.filter((c) => c.urgent).length,
-      });
+    const urgent = all.filter((c) => c.urgent).length;
+    if (all.length >= LIST_LIMIT) {
+      // The API lists at most LIST_LIMIT: there may be more, so no total is claimed.
+      const capped = t(this.filter.station ? 'list_summary_capped_station' : 'list_summary_capped',
+        { limit: LIST_LIMIT });
+      this.el.summary.textContent = urgent > 0 && (state === 'open' || state === 'urgent')
+        ? `${capped} ${t('list_summary_capped_urgent', { urgent })}` : capped;
+    } else if (state === 'open' || state === 'urgent') {
+      this.el.summary.textContent = t('list_summary_open', { open: all.length, urgent });
     } else if (state === 'closed') {
       this.el.summary.textContent = t('list_summary_closed', { count: all.length });
     } else {
@@ -372,7 +381,7 @@ class InboxApp {
     }
   }
 
-  // Returns true when the reply was stored (the box is then emptied).
+  // Returns true when the reply was stored (the box is emptied as soon as it is).
   async reply(text) {
     const id = this.openId;
     if (!id) return false;
@@ -380,6 +389,9 @@ class InboxApp {
     this.view.showError('');
     try {
       await this.api.reply(id, text);
+      // Stored: empty the box now, not after the reloads below (a reload that fails must
+      // not leave the text there to be sent twice).
+      if (String(this.openId) === String(id)) this.view.replyStored();
       this.announce(t('done_reply'));
       this.pendingFollows = FOLLOW_PENDING_REFRESHES;
       await this.loadConversation(id);

@@ -3,8 +3,9 @@
 // says what the platform allows now. Redrawn on every refresh without touching the reply
 // being typed or the element that has the keyboard focus.
 
+import { MAX_REPLY_CHARACTERS, characterCount } from './api.js';
 import { byId, h, replaceChildren } from './dom.js';
-import { formatTime, t } from './i18n.js';
+import { formatTime, language, t } from './i18n.js';
 import {
   platformName, reasonText, replyNote, stateText, stationName, windowState,
 } from './labels.js';
@@ -17,6 +18,38 @@ function withCode(key, values) {
     const name = /^\{(\w+)\}$/.exec(part);
     return name && name[1] in values ? h('code', { text: values[name[1]] }) : part;
   });
+}
+
+// Why a reply was not delivered, from the outbox's last error (fixed phrases of the gateway
+// with the platform's error code, never a text): the common ones in words, others as they are.
+const DEAD_REASONS = [
+  [/^staff reply outside the platform's window/, 'dead_staff_window'],
+  [/outside the 24-hour window/, 'dead_window'],
+  [/recipient cannot be reached/, 'dead_unreachable'],
+  [/recipient does not accept messages/, 'dead_not_accepted'],
+  [/access token invalid or expired/, 'dead_token'],
+  [/platform rejected the request as invalid/, 'dead_invalid'],
+  [/platform refused the message/, 'dead_refused'],
+  [/no send target for account/, 'dead_no_target'],
+];
+
+export function deadReasonText(reason) {
+  const text = String(reason);
+  const found = DEAD_REASONS.find(([pattern]) => pattern.test(text));
+  const words = found ? t(found[1]) : '';
+  const attempts = /^gave up after (\d+) attempts/.exec(text);
+  if (attempts) {
+    const gaveUp = t('dead_gave_up', { attempts: attempts[1] });
+    return words ? `${gaveUp} (${words})` : gaveUp;
+  }
+  return words || text;
+}
+
+function statusText(entry) {
+  if (entry.status === 'dead' && entry.reason) {
+    return t('status_dead_because', { reason: deadReasonText(entry.reason) });
+  }
+  return t(`status_${entry.status}`);
 }
 
 export class ConversationView {
@@ -41,6 +74,8 @@ export class ConversationView {
       note: byId('window-note'),
       text: byId('reply-text'),
       hint: byId('reply-hint'),
+      count: byId('reply-count'),
+      tooLong: byId('reply-too-long'),
       send: byId('send-button'),
     };
     this.conversation = null;
@@ -57,6 +92,7 @@ export class ConversationView {
       event.preventDefault();
       this.submit();
     });
+    el.text.addEventListener('input', () => this.updateCount());
     el.text.addEventListener('keydown', (event) => {
       if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
         event.preventDefault();
@@ -73,6 +109,7 @@ export class ConversationView {
     this.transcriptKey = '';
     this.el.transcript.replaceChildren();
     this.el.text.value = '';
+    this.updateCount();
     this.showError('');
     this.el.placeholder.hidden = true;
     this.el.unavailable.hidden = true;
@@ -140,12 +177,38 @@ export class ConversationView {
     const mayReply = open && note.kind !== 'closed';
     // The text stays when replying becomes impossible: the writer may want to copy it.
     el.text.disabled = !mayReply;
-    el.send.disabled = this.busy || !mayReply;
+    el.send.disabled = this.busy || !mayReply || this.tooLong();
     el.hint.textContent = mayReply ? t('reply_hint') : '';
+    this.updateCount();
+  }
+
+  // Whether the reply box holds more than the API accepts (counted as the API counts).
+  tooLong() { return characterCount(this.el.text.value) > MAX_REPLY_CHARACTERS; }
+
+  // The counter under the reply box ("123 / 4096 characters"); over the limit it says how
+  // many too many with a sign, the box is marked invalid and Send is off. The text itself
+  // stays whole: the writer decides what to cut.
+  updateCount() {
+    const el = this.el;
+    const count = characterCount(el.text.value);
+    const max = MAX_REPLY_CHARACTERS;
+    const over = count > max;
+    el.count.textContent = over ? t('reply_count_over', { count, max, over: count - max })
+      : t('reply_count', { count, max });
+    el.count.classList.toggle('is-over', over);
+    if (over) el.text.setAttribute('aria-invalid', 'true');
+    else el.text.removeAttribute('aria-invalid');
+    // Shown once when the limit is crossed (role=alert), not re-announced on every key.
+    const message = over ? t('reply_too_long', { max }) : '';
+    if (el.tooLong.textContent !== message) el.tooLong.textContent = message;
+    el.tooLong.hidden = !over;
+    const mayReply = !el.text.disabled;
+    el.send.disabled = this.busy || !mayReply || over;
   }
 
   renderTranscript(entries, previous) {
-    const key = JSON.stringify(entries);
+    // The language too: after a switch the statuses and labels are drawn again.
+    const key = `${language()} ${JSON.stringify(entries)}`;
     if (key === this.transcriptKey) return false;
     const grew = previous && previous.id === this.conversation.id &&
       entries.filter((e) => e.who === 'person').length >
@@ -171,7 +234,7 @@ export class ConversationView {
       entry.button ? h('span', { text: t('entry_button') }) : null,
       entry.status ? h('span', {
         class: `entry-status entry-status-${entry.status}`,
-        text: t(`status_${entry.status}`),
+        text: statusText(entry),
       }) : null);
     let body;
     if (entry.media) {
@@ -199,8 +262,19 @@ export class ConversationView {
       this.el.text.focus();
       return;
     }
-    const sent = await this.handlers.reply(text);
-    if (sent) this.el.text.value = '';
+    if (this.tooLong()) {
+      // Ctrl+Enter reaches here with Send disabled: refuse in words, keep the text.
+      this.showError(t('reply_too_long', { max: MAX_REPLY_CHARACTERS }));
+      this.el.text.focus();
+      return;
+    }
+    await this.handlers.reply(text);
+  }
+
+  // The reply was stored: the box is emptied (called by the controller at once).
+  replyStored() {
+    this.el.text.value = '';
+    this.updateCount();
   }
 
   setBusy(busy) {

@@ -37,11 +37,16 @@ export function setLanguage(lang) {
   }
 }
 
-// The text of `key` with {name} placeholders filled from `values`.
+// The text of `key` with {name} placeholders filled from `values`. A value that ends in a
+// full stop ("5 T. 17 Std.", "Dr.") swallows the sentence's own full stop right after it,
+// as in print: never "Std..".
 export function t(key, values = {}) {
   const template = TEXTS[current][key] ?? TEXTS.de[key] ?? TEXTS.en[key] ?? key;
-  return template.replace(/\{(\w+)\}/g, (whole, name) =>
-    (name in values ? String(values[name]) : whole));
+  return template.replace(/\{(\w+)\}(\.?)/g, (whole, name, dot) => {
+    if (!(name in values)) return whole;
+    const value = String(values[name]);
+    return value.endsWith('.') ? value : value + dot;
+  });
 }
 
 // Fills every element with data-i18n="key" (its text) below `root`, and the page's lang
