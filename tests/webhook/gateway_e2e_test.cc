@@ -156,6 +156,27 @@ class GatewayE2ETest : public ::testing::Test {
     gateway_ = std::move(g).value();
   }
 
+  // Stops the gateway and leaves `texts` in the inbox as accepted and not yet handled, from
+  // senders "<sender_prefix><i>", as a previous run that stopped would have left them.
+  void LeaveUnhandled(const std::vector<std::string>& texts, const std::string& sender_prefix) {
+    gateway_->Stop();
+    gateway_.reset();
+    std::vector<AcceptedMessage> left;
+    for (size_t i = 0; i < texts.size(); ++i) {
+      AcceptedMessage m;
+      m.message.platform = "whatsapp";
+      m.message.account = "wa";
+      m.message.sender = sender_prefix + std::to_string(i);
+      m.message.message_id = "wamid.left-" + sender_prefix + std::to_string(i);
+      m.message.text = texts[i];
+      m.account_ref = kWhatsApp;
+      m.correlation_id = "left-" + std::to_string(i);
+      m.received_ms = Now() * 1000;
+      left.push_back(m);
+    }
+    ASSERT_TRUE(delivery_->InsertInbound(left, clock_.Now()).ok());
+  }
+
   // Posts `body` to /webhook/<platform> signed like the platform, or with `headers` as given.
   httplib::Result Post(const std::string& platform, const std::string& body,
                        std::optional<httplib::Headers> headers = std::nullopt,
@@ -774,28 +795,13 @@ TEST_F(GatewayPolicyTest, TheXBudgetHoldsOrdinaryRepliesAndKeepsRoomForEmergenci
 // A flood bigger than the in-memory queue: the messages wait in the durable inbox and are
 // read back as the queue drains, each answered exactly once.
 TEST_F(GatewayE2ETest, MessagesLeftInTheInboxBeyondTheMemoryBoundAreReadBackAndAnsweredOnce) {
-  gateway_->Stop();
-  gateway_.reset();
   // Twelve messages a previous run accepted and did not handle; memory holds two at a time.
-  std::vector<AcceptedMessage> left;
-  for (int i = 0; i < 12; ++i) {
-    AcceptedMessage m;
-    m.message.platform = "whatsapp";
-    m.message.account = "wa";
-    m.message.sender = "4917600000" + std::to_string(100 + i);
-    m.message.message_id = "wamid.left" + std::to_string(i);
-    m.message.text = "Hallo";
-    m.account_ref = kWhatsApp;
-    m.correlation_id = "left-" + std::to_string(i);
-    m.received_ms = Now() * 1000;
-    left.push_back(m);
-  }
-  ASSERT_TRUE(delivery_->InsertInbound(left, clock_.Now()).ok());
+  LeaveUnhandled(std::vector<std::string>(12, "Hallo"), "4917600000");
   StartGateway(/*max_queued_messages=*/2);
   ASSERT_TRUE(WaitForMetric("wache_replies_sent_total", {{"platform", "whatsapp"}}, 12));
   ASSERT_TRUE(Idle());
   for (int i = 0; i < 12; ++i) {
-    EXPECT_EQ(RepliesTo("4917600000" + std::to_string(100 + i)).size(), 1u) << i;
+    EXPECT_EQ(RepliesTo("4917600000" + std::to_string(i)).size(), 1u) << i;
   }
   EXPECT_GE(gateway_->metrics().Get("wache_messages_read_back_total", {}), 10);
   EXPECT_TRUE(delivery_->PendingInbound().value().empty());
@@ -838,23 +844,9 @@ TEST_F(GatewayE2ETest, AFloodOverHttpBeyondTheMemoryBoundIsAnsweredOnceEach) {
 // Under a flood, "call 110" must not wait behind the backlog: the emergency goes to the
 // front of the line, even while ordinary messages wait in the inbox only.
 TEST_F(GatewayE2ETest, AnEmergencyDuringAFloodIsAnsweredBeforeTheBacklog) {
-  gateway_->Stop();
-  gateway_.reset();
   constexpr int kBacklog = 300;
-  std::vector<AcceptedMessage> backlog;
-  for (int i = 0; i < kBacklog; ++i) {
-    AcceptedMessage m;
-    m.message.platform = "whatsapp";
-    m.message.account = "wa";
-    m.message.sender = "4917800000" + std::to_string(1000 + i);
-    m.message.message_id = "wamid.backlog" + std::to_string(i);
-    m.message.text = "Wie lange dauert die Bewerbung?";
-    m.account_ref = kWhatsApp;
-    m.correlation_id = "backlog-" + std::to_string(i);
-    m.received_ms = Now() * 1000;
-    backlog.push_back(m);
-  }
-  ASSERT_TRUE(delivery_->InsertInbound(backlog, clock_.Now()).ok());
+  LeaveUnhandled(std::vector<std::string>(kBacklog, "Wie lange dauert die Bewerbung?"),
+                 "4917800000");
   StartGateway(/*max_queued_messages=*/20);
   auto r = Post("whatsapp",
                 Message("whatsapp", "Hilfe, da ist ein Mann mit einem Messer", "4915900000001"));
