@@ -217,6 +217,14 @@ std::shared_ptr<const Playbook> Engine::CurrentPlaybook() const {
   return playbook_;
 }
 
+bool Engine::MatchesInterrupt(const std::string& text, const Account& account) const {
+  if (text.empty()) return false;
+  std::shared_ptr<const Playbook> pb = CurrentPlaybook();
+  return !ForStation(pb->matcher->Match(Priority::kInterrupt, Normalize(text), text),
+                     account.station)
+              .empty();
+}
+
 Result<Decision> Engine::Handle(const InboundMessage& msg, const Account& account,
                                 HandleOptions options) {
   std::shared_ptr<const Playbook> pb_holder = CurrentPlaybook();

@@ -87,6 +87,10 @@ class Engine {
   Result<Decision> Handle(const InboundMessage& msg, const Account& account,
                           HandleOptions options = {});
 
+  // Whether an interrupt flow of `account` (the emergency flows) matches `text`: what step 1
+  // of Handle checks, without state. The delivery layer uses it to put emergencies first.
+  bool MatchesInterrupt(const std::string& text, const Account& account) const;
+
   // Replaces the playbook for the next messages (live editing); the caller checks it first.
   void SetPlaybook(std::shared_ptr<const Playbook> playbook);
   // The playbook the next message will use.

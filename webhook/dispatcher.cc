@@ -4,8 +4,6 @@
 
 #include <algorithm>
 
-#include "bot/normalizer.h"
-
 namespace wache::webhook {
 
 namespace {
@@ -60,25 +58,20 @@ Status Dispatcher::Accept(std::vector<AcceptedMessage> batch) {
   return Status::Ok();
 }
 
+std::shared_ptr<const bot::GatewayConfig> Dispatcher::Reloaded() {
+  std::lock_guard lock(reloaded_mu_);
+  return reloaded_;
+}
+
 void Dispatcher::MarkUrgent(std::vector<AcceptedMessage>& batch) {
-  std::shared_ptr<const bot::Playbook> playbook = engine_.CurrentPlaybook();
-  std::shared_ptr<const bot::GatewayConfig> reloaded;  // keeps the account alive
-  {
-    std::lock_guard lock(reloaded_mu_);
-    reloaded = reloaded_;
-  }
+  std::shared_ptr<const bot::GatewayConfig> reloaded = Reloaded();  // keeps accounts alive
+  const bot::GatewayConfig& accounts = reloaded ? *reloaded : accounts_;
   for (auto& m : batch) {
-    if (m.message.text.empty()) continue;
-    const bot::Account* account = (reloaded ? *reloaded : accounts_).FindAccount(m.message.account);
-    if (!account) continue;
+    const bot::Account* account = accounts.FindAccount(m.message.account);
     // The engine decides again when it handles the message; this only picks the lane.
-    for (const auto& hit : playbook->matcher->Match(
-             bot::Priority::kInterrupt, bot::Normalize(m.message.text), m.message.text)) {
-      if (hit.flow->Serves(account->station)) {
-        m.urgent = true;
-        metrics_.Add("wache_messages_urgent_lane_total", {{"platform", m.message.platform}});
-        break;
-      }
+    if (account && engine_.MatchesInterrupt(m.message.text, *account)) {
+      m.urgent = true;
+      metrics_.Add("wache_messages_urgent_lane_total", {{"platform", m.message.platform}});
     }
   }
 }
@@ -219,11 +212,7 @@ void Dispatcher::SetAccounts(std::shared_ptr<const bot::GatewayConfig> config) {
 }
 
 void Dispatcher::Handle(const AcceptedMessage& m) {
-  std::shared_ptr<const bot::GatewayConfig> reloaded;  // kept alive while handling
-  {
-    std::lock_guard lock(reloaded_mu_);
-    reloaded = reloaded_;
-  }
+  std::shared_ptr<const bot::GatewayConfig> reloaded = Reloaded();  // kept alive while handling
   const bot::Account* account = (reloaded ? *reloaded : accounts_).FindAccount(m.message.account);
   if (!account) return;  // the server only accepts messages for configured accounts
   // With staff, only emergencies get the bot's answer. Not marked read then: the person

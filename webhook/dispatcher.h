@@ -80,8 +80,10 @@ class Dispatcher final : public Inbox {
   void Work();
   void Handle(const AcceptedMessage& m);
   // Marks the messages an interrupt flow matches as urgent (without mu_: it runs the
-  // matcher).
+  // matcher, through Engine::MatchesInterrupt).
   void MarkUrgent(std::vector<AcceptedMessage>& batch);
+  // The reloaded config, or null before the first reload (then `accounts_` is current).
+  std::shared_ptr<const bot::GatewayConfig> Reloaded();
 
   // Queues `batch` in memory (mu_ held). With `may_spill`, messages beyond max_queued_
   // stay in the durable inbox only.

@@ -135,6 +135,14 @@ TEST_F(EngineTest, TriggerStartsFlowAndAsksItsQuestionWithButtons) {
   EXPECT_EQ(d.replies[0].buttons[1].payload, ButtonPayload("applicant", "menu", "process"));
 }
 
+TEST_F(EngineTest, MatchesInterruptTellsEmergenciesApartWithoutTouchingTheConversation) {
+  EXPECT_TRUE(engine_->MatchesInterrupt("Hilfe, ein Messer", account_));
+  EXPECT_FALSE(engine_->MatchesInterrupt("Frage zur Bewerbung", account_));
+  EXPECT_FALSE(engine_->MatchesInterrupt("", account_));
+  // Nothing was stored: the next message starts a fresh conversation.
+  EXPECT_FALSE(store_.Load({"whatsapp", "koeln", "alice"}).value().has_value());
+}
+
 TEST_F(EngineTest, TriggerWithStartAtJumpsToItsStep) {
   Decision d = Send("Sind Tattoos erlaubt?");
   EXPECT_THAT(Keys(d), ElementsAre("applicant.tattoos"));
