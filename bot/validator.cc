@@ -489,21 +489,26 @@ class Checker {
         if (std::find(cfg_.stations.begin(), cfg_.stations.end(), st) != cfg_.stations.end()) {
           continue;
         }
-        // A name close to a configured station is a typo; any other is a station this
-        // config does not have (the shipped Köln flow with a config of another force).
-        const std::string hint = DidYouMean(st, cfg_.stations);
-        if (!hint.empty()) {
-          diags_.Error(f.stations_where,
-                       "unknown station '" + st + "'" + hint +
-                           "; stations are the ids under 'stations:' in " +
-                           (cfg_.file.empty() ? std::string("the config") : cfg_.file));
-        } else {
-          diags_.Warning(f.stations_where,
-                         "flow '" + f.name + "' is for station '" + st +
-                             "', which the config does not have under 'stations:'; no account "
-                             "gets it from that station");
-        }
+        UnknownStation(f.stations_where, st, "unknown station '" + st + "'",
+                       "; stations are the ids under 'stations:' in " +
+                           (cfg_.file.empty() ? std::string("the config") : cfg_.file),
+                       "flow '" + f.name + "' is for station '" + st +
+                           "', which the config does not have under 'stations:'; no account "
+                           "gets it from that station");
       }
+    }
+  }
+
+  // A station id the config lacks. A name close to a configured station is a typo (an
+  // error: `typo` + the hint + `fix`); any other is a station this config does not have
+  // (a warning, `absent`: the shipped Köln example with a config of another force).
+  void UnknownStation(const SourceLocation& where, const std::string& station,
+                      const std::string& typo, const std::string& fix, const std::string& absent) {
+    const std::string hint = DidYouMean(station, cfg_.stations);
+    if (!hint.empty()) {
+      diags_.Error(where, typo + hint + fix);
+    } else {
+      diags_.Warning(where, absent);
     }
   }
 
@@ -519,16 +524,11 @@ class Checker {
         if (a.station == station) accounts.push_back(&a);
       }
       if (std::find(cfg_.stations.begin(), cfg_.stations.end(), station) == cfg_.stations.end()) {
-        const std::string hint = DidYouMean(station, cfg_.stations);
-        if (!hint.empty()) {
-          diags_.Error({folder, 0, 0}, "templates for unknown station '" + station + "'" + hint +
-                                           "; the folder name must be a station id from the "
-                                           "config's stations:");
-        } else {
-          diags_.Warning({folder, 0, 0}, "templates for station '" + station +
-                                             "', which the config does not have under "
-                                             "'stations:'; no account uses them");
-        }
+        UnknownStation({folder, 0, 0}, station, "templates for unknown station '" + station + "'",
+                       "; the folder name must be a station id from the config's stations:",
+                       "templates for station '" + station +
+                           "', which the config does not have under 'stations:'; no account "
+                           "uses them");
         continue;
       }
       std::map<std::string, SourceLocation> own_keys;  // keys only this station has
