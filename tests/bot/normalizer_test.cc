@@ -4,6 +4,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <utf8proc.h>
 
 namespace wache::bot {
 namespace {
@@ -20,6 +21,35 @@ TEST(NormalizerTest, ShoutedCryWithEmojiEqualsPlainWord) {
 TEST(NormalizerTest, DecomposedUmlautIsSpelledOutLikeThePrecomposedOne) {
   // "u" + U+0308 COMBINING DIAERESIS, as some keyboards and copy-paste produce it.
   EXPECT_EQ(Normalize("U\u0308berfall").text, "ueberfall");
+}
+
+// ASCII takes a short path around utf8proc (bot/normalizer.cc). It must fold each of the
+// 128 characters exactly as the Unicode path would: case-folded letters and digits (the
+// word categories), apostrophes dropped, everything else a separator.
+TEST(NormalizerTest, AsciiShortPathFoldsLikeUnicodeCategories) {
+  for (int c = 1; c < 0x80; ++c) {
+    std::string expected;
+    if (c == '\'' || c == '`') {
+      expected = "xy";  // joins the words
+    } else {
+      const utf8proc_category_t cat = utf8proc_category(c);
+      const bool word = cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LL ||
+                        cat == UTF8PROC_CATEGORY_ND;
+      expected = word ? "x" + std::string(1, static_cast<char>(utf8proc_tolower(c))) + "y"
+                      : "x y";
+    }
+    const std::string input = "x" + std::string(1, static_cast<char>(c)) + "y";
+    EXPECT_EQ(Normalize(input).text, expected) << "character " << c;
+    // The same character next to a non-ASCII letter goes through the Unicode path for the
+    // rest of the text and must still fold the same way.
+    EXPECT_EQ(Normalize("\u00e9" + input).text, "e" + expected) << "character " << c;
+  }
+}
+
+TEST(NormalizerTest, CodePointCountCountsInvalidBytesLikeCodePoints) {
+  for (const std::string s : {"", "abc", "\u00fcber", "\xff\xfe", "a\xc3", "\u043f\u043e"}) {
+    EXPECT_EQ(CodePointCount(s), CodePoints(s).size()) << s;
+  }
 }
 
 TEST(NormalizerTest, SplitsIntoTokensSeparatedBySingleSpaces) {
