@@ -41,7 +41,7 @@ std::unique_ptr<Loaded> LoadAll(const CommonOptions& opts,
         if (!replaced.count(fs::path(f).filename().string())) files.push_back(f);
       }
     }
-    for (const auto& f : files) bot::LoadFlowFile(f, flows, out->diags);
+    flows = bot::LoadFlowFiles(files, out->diags);
   }
   bot::TemplateSet templates = bot::TemplateSet::LoadDir(out->config.templates_dir, out->diags);
   out->playbook = bot::Playbook::FromParts(std::move(flows), std::move(templates), out->diags);

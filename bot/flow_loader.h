@@ -20,6 +20,8 @@ void LoadFlowString(const std::string& yaml, const std::string& name, FlowSet& o
                     Diagnostics& diags);
 // Loads every *.yaml / *.yml file in `dir`, in name order.
 FlowSet LoadFlowDir(const std::string& dir, Diagnostics& diags);
+// Loads these files, in this order (read in parallel; bot/parallel.h).
+FlowSet LoadFlowFiles(const std::vector<std::string>& files, Diagnostics& diags);
 
 // Lists *.yaml / *.yml files in a directory, sorted; a file path is returned as is.
 std::vector<std::string> YamlFilesIn(const std::string& path);

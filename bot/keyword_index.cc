@@ -30,26 +30,4 @@ KeywordIndex::KeywordIndex(std::vector<CompiledKeyword> keywords) : keywords_(st
   for (size_t b = 1; b < bucket_start_.size(); ++b) bucket_start_[b] += bucket_start_[b - 1];
 }
 
-const std::vector<uint32_t>* KeywordIndex::BucketPositions(const LeadBytes& message) const {
-  if (bucket_start_.empty()) return nullptr;
-  const LeadBytes shared = leads_ & message;
-  size_t count = bucket_start_[1] - bucket_start_[0];  // "*suffix" keywords: always
-  for (size_t b = 1; b < 256; ++b) {
-    if (shared.test(b)) count += bucket_start_[b + 1] - bucket_start_[b];
-  }
-  if (count * 4 > keywords_.size()) return nullptr;
-  thread_local std::vector<uint32_t> positions;
-  positions.clear();
-  auto take = [&](size_t bucket) {
-    positions.insert(positions.end(), by_lead_.begin() + bucket_start_[bucket],
-                     by_lead_.begin() + bucket_start_[bucket + 1]);
-  };
-  take(0);
-  for (size_t b = 1; b < 256; ++b) {
-    if (shared.test(b)) take(b);
-  }
-  std::sort(positions.begin(), positions.end());  // back to the order staff wrote them
-  return &positions;
-}
-
 }  // namespace wache::bot

@@ -46,41 +46,50 @@ class KeywordIndex {
   KeywordIndex() = default;
   explicit KeywordIndex(std::vector<CompiledKeyword> keywords);
 
-  // Calls f(keyword) for each keyword that may match a message with these leading bytes,
-  // in the order staff wrote them (the order decides which keyword is shown and which
-  // language wins a tie).
+  // Calls f(keyword, position) for each keyword that may match a message with these
+  // leading bytes; `position` is the keyword's place in the order staff wrote them. Large
+  // lists are visited bucket by bucket, not in that order: a caller for whom the order
+  // matters (which keyword is shown, which language wins a tie) sorts what it found by
+  // position, which is cheaper than sorting the candidates (bot/matcher.cc). Stops as soon
+  // as f returns false, and then returns false.
   template <typename F>
-  void ForEachCandidate(const LeadBytes& message, F&& f) const {
-    if (!MayMatch(message)) return;
-    const std::vector<uint32_t>* positions = BucketPositions(message);
-    if (!positions) {
-      for (const auto& kw : keywords_) {
-        if (kw.lead == 0 || message.test(kw.lead)) f(kw);
+  bool ForEachCandidate(const LeadBytes& message, F&& f) const {
+    if (!MayMatch(message)) return true;
+    if (bucket_start_.empty()) {
+      for (uint32_t p = 0; p < keywords_.size(); ++p) {
+        const CompiledKeyword& kw = keywords_[p];
+        if ((kw.lead == 0 || message.test(kw.lead)) && !f(kw, p)) return false;
       }
-      return;
+      return true;
     }
-    for (uint32_t p : *positions) f(keywords_[p]);
+    auto visit = [&](size_t bucket) {
+      for (uint32_t i = bucket_start_[bucket]; i < bucket_start_[bucket + 1]; ++i) {
+        if (!f(keywords_[by_lead_[i]], by_lead_[i])) return false;
+      }
+      return true;
+    };
+    if (!visit(0)) return false;  // "*suffix" keywords: always
+    const LeadBytes shared = leads_ & message;
+    for (size_t b = shared._Find_first(); b < shared.size(); b = shared._Find_next(b)) {
+      if (!visit(b)) return false;
+    }
+    return true;
   }
-  // Whether any keyword may match (cheaper than Candidates().empty()).
+  // Whether any keyword may match (cheaper than visiting the candidates).
   bool MayMatch(const LeadBytes& message) const { return any_ || (leads_ & message).any(); }
   bool empty() const { return keywords_.empty(); }
 
  private:
-  // Small lists are scanned with a byte test per keyword; large ones use the buckets when
-  // they hold few of the keywords. A message with many different first letters (most
-  // real ones) visits a large share anyway, and then a scan in order beats gathering and
-  // sorting positions.
+  // Small lists are scanned with a byte test per keyword; from this size on, the
+  // keywords are also bucketed by lead byte (measured on `wache check`, bench/README.md).
   static constexpr size_t kBucketFrom = 24;
-
-  // The positions of the candidates in written order, in a buffer of this thread, or null
-  // when a scan is cheaper.
-  const std::vector<uint32_t>* BucketPositions(const LeadBytes& message) const;
 
   std::vector<CompiledKeyword> keywords_;  // as written
   LeadBytes leads_;
   bool any_ = false;  // a "*suffix" keyword: may match whatever the message starts with
   // Large lists: keyword positions sorted by lead byte; bucket b is
-  // [bucket_start_[b], bucket_start_[b + 1]) of by_lead_. Lead 0 is the "*suffix" bucket.
+  // [bucket_start_[b], bucket_start_[b + 1]) of by_lead_. Lead 0 is the "*suffix" bucket
+  // (no keyword of another lead has byte 0 first, so leads_ never has bit 0).
   std::vector<uint32_t> by_lead_;
   std::vector<uint32_t> bucket_start_;  // 257 entries, or none for a small list
 };

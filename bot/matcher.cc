@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "bot/parallel.h"
 #include "bot/templates.h"
 
 namespace wache::bot {
@@ -29,7 +30,8 @@ bool IsCommonWord(const std::string& word) {
 // neighbours swapped (optimal string alignment distance <= 1). A linear scan instead of a
 // distance matrix: this runs for every word against every fuzzy keyword with its first
 // letter, and the matrix's allocations were a large part of `wache check` (bench/README.md).
-bool WithinOneEdit(const std::u32string& a, const std::u32string& b) {
+template <typename Char>
+bool WithinOneEdit(std::basic_string_view<Char> a, std::basic_string_view<Char> b) {
   const size_t n = a.size(), m = b.size();
   if (n > m + 1 || m > n + 1) return false;
   size_t i = 0;
@@ -62,8 +64,14 @@ bool TokenMatches(const KeywordToken& k, const std::string& word) {
   const unsigned char lead = static_cast<unsigned char>(k.text[0]);
   const size_t first = lead < 0x80 ? 1 : (lead >> 5) == 6 ? 2 : (lead >> 4) == 14 ? 3 : 4;
   if (word.compare(0, first, k.text, 0, first) != 0) return false;
-  if (IsCommonWord(word)) return false;
-  return WithinOneEdit(CodePoints(word), k.letters);
+  // ASCII on both sides (most German and English words once normalised): bytes are
+  // letters, so no code point copy of the word is needed.
+  const bool ascii = k.letters.size() == k.text.size() &&
+                     std::all_of(word.begin(), word.end(),
+                                 [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  const bool one_edit = ascii ? WithinOneEdit<char>(word, k.text)
+                              : WithinOneEdit<char32_t>(CodePoints(word), k.letters);
+  return one_edit && !IsCommonWord(word);
 }
 
 // Normalised text is lower case anyway, so those patterns ignore case (staff may write
@@ -84,9 +92,9 @@ std::unique_ptr<RE2> CompilePattern(const Pattern& p, bool case_sensitive, Diagn
 }
 
 std::vector<bool> ExceptMask(const std::vector<CompiledKeyword>& except,
-                             const std::vector<std::string>& tokens) {
+                             const std::vector<std::string>& tokens,
+                             const std::vector<bool>& none) {
   std::vector<bool> mask(tokens.size(), false);
-  const std::vector<bool> none(tokens.size(), false);
   for (const auto& e : except) {
     // An except phrase may occur several times; mask every occurrence.
     for (int at = FindKeyword(e, tokens, none, 0); at >= 0;
@@ -102,7 +110,15 @@ std::vector<bool> ExceptMask(const std::vector<CompiledKeyword>& except,
 struct Evidence {
   int begin = -1, end = -1, weight = 0;
   std::string language, what;
+  uint32_t position = 0;  // of a keyword in its list, as written (KeywordIndex)
 };
+
+// Keyword evidence [from, end) back in the order staff wrote the keywords: the first of
+// equally heavy matches is the one shown and decides the language.
+void InWrittenOrder(std::vector<Evidence>& ev, size_t from) {
+  std::sort(ev.begin() + static_cast<std::ptrdiff_t>(from), ev.end(),
+            [](const Evidence& a, const Evidence& b) { return a.position < b.position; });
+}
 
 // Adds up evidence, counting overlapping keyword matches once (the heavier one), so that
 // "anzeige" inside "anzeige erstatten" is not counted twice.
@@ -196,8 +212,16 @@ int FindKeyword(const CompiledKeyword& kw, const std::vector<std::string>& token
 std::unique_ptr<Matcher> Matcher::Build(const FlowSet& flows, const TemplateSet& templates,
                                         Diagnostics& diags) {
   auto m = std::unique_ptr<Matcher>(new Matcher());
-  for (const auto& flow : flows.flows) {
-    CompiledFlow cf;
+  // Flows compile independently (keywords normalised, patterns compiled): on the available
+  // cores, each into its own slot, merged in file order so diagnostics keep their order.
+  const size_t n = flows.flows.size();
+  m->flows_.resize(n);
+  std::vector<Diagnostics> flow_diags(n);
+  std::vector<std::vector<std::pair<const Step*, std::vector<CompiledChoice>>>> flow_choices(n);
+  ParallelFor(n, [&](size_t i) {
+    const Flow& flow = flows.flows[i];
+    Diagnostics& fd = flow_diags[i];
+    CompiledFlow& cf = m->flows_[i];
     cf.flow = &flow;
     for (const auto& trigger : flow.triggers) {
       CompiledTrigger ct;
@@ -218,17 +242,15 @@ std::unique_ptr<Matcher> Matcher::Build(const FlowSet& flows, const TemplateSet&
         for (auto& c : CompileKeyword(k)) ct.except.push_back(std::move(c));
       }
       for (const auto& p : trigger.patterns) {
-        if (auto re = CompilePattern(p, false, diags)) ct.patterns.push_back(std::move(re));
+        if (auto re = CompilePattern(p, false, fd)) ct.patterns.push_back(std::move(re));
       }
       for (const auto& p : trigger.raw_patterns) {
-        if (auto re = CompilePattern(p, true, diags)) ct.raw_patterns.push_back(std::move(re));
+        if (auto re = CompilePattern(p, true, fd)) ct.raw_patterns.push_back(std::move(re));
       }
       cf.triggers.push_back(std::move(ct));
     }
-    m->flows_.push_back(std::move(cf));
 
-    for (size_t s = 0; s < flow.steps.size(); ++s) {
-      const Step& step = flow.steps[s];
+    for (const Step& step : flow.steps) {
       if (!step.is_ask()) continue;
       std::vector<CompiledChoice> choices;
       for (const auto& choice : step.choices) {
@@ -246,8 +268,12 @@ std::unique_ptr<Matcher> Matcher::Build(const FlowSet& flows, const TemplateSet&
         }
         choices.push_back(std::move(cc));
       }
-      m->choices_[&step] = std::move(choices);
+      flow_choices[i].emplace_back(&step, std::move(choices));
     }
+  });
+  for (size_t i = 0; i < n; ++i) {
+    diags.Merge(flow_diags[i]);
+    for (auto& [step, choices] : flow_choices[i]) m->choices_[step] = std::move(choices);
   }
   return m;
 }
@@ -256,6 +282,24 @@ std::vector<TriggerMatch> Matcher::Match(Priority p, const NormalizedText& text,
                                          std::string_view raw) const {
   std::vector<TriggerMatch> out;
   const LeadBytes leads = LeadBytesOf(text.tokens);
+  const std::vector<bool> unmasked(text.tokens.size(), false);
+  // Except phrases only take matches away, so a trigger none of whose keywords is in the
+  // text even without them (most triggers, for most texts) is done before its except mask
+  // is built. Patterns see the masked text, so a trigger with patterns is always tried.
+  // This halved the shadowing check of `wache check` (bench/README.md).
+  auto absent = [&](const CompiledKeyword& kw, uint32_t) {
+    return FindKeyword(kw, text.tokens, unmasked) < 0;
+  };
+  auto may_match = [&](const CompiledTrigger& ct) {
+    if (!ct.MayMatch(leads)) return false;
+    if (!ct.patterns.empty() || !ct.raw_patterns.empty()) return true;
+    if (!ct.keywords.ForEachCandidate(leads, absent)) return true;
+    if (ct.all_of.empty()) return false;
+    for (const auto& group : ct.all_of) {
+      if (group.ForEachCandidate(leads, absent)) return false;  // this group has none
+    }
+    return true;
+  };
   for (const auto& cf : flows_) {
     if (cf.flow->priority != p) continue;
     std::vector<Evidence> evidence;
@@ -266,17 +310,20 @@ std::vector<TriggerMatch> Matcher::Match(Priority p, const NormalizedText& text,
     int matched_weight = 0;
 
     for (const auto& ct : cf.triggers) {
-      if (!ct.MayMatch(leads)) continue;
+      if (!may_match(ct)) continue;
       std::vector<Evidence> mine;
-      std::vector<bool> mask = ExceptMask(ct.except, text.tokens);
-      auto add_keyword = [&](const CompiledKeyword& kw) {
+      const std::vector<bool> mask =
+          ct.except.empty() ? unmasked : ExceptMask(ct.except, text.tokens, unmasked);
+      auto add_keyword = [&](const CompiledKeyword& kw, uint32_t position) {
         int at = FindKeyword(kw, text.tokens, mask, 0);
-        if (at < 0) return false;
-        mine.push_back(
-            {at, at + static_cast<int>(kw.tokens.size()), kw.weight, kw.language, kw.source->text});
-        return true;
+        if (at >= 0) {
+          mine.push_back({at, at + static_cast<int>(kw.tokens.size()), kw.weight, kw.language,
+                          kw.source->text, position});
+        }
+        return true;  // visit every candidate
       };
       ct.keywords.ForEachCandidate(leads, add_keyword);
+      InWrittenOrder(mine, 0);
       if (!ct.all_of.empty()) {
         // Every group must contribute; then all of their matches count as evidence.
         std::vector<Evidence> groups;
@@ -284,6 +331,7 @@ std::vector<TriggerMatch> Matcher::Match(Priority p, const NormalizedText& text,
         for (const auto& group : ct.all_of) {
           size_t before = mine.size();
           group.ForEachCandidate(leads, add_keyword);
+          InWrittenOrder(mine, before);
           if (mine.size() == before) all = false;
           for (size_t i = before; i < mine.size(); ++i) groups.push_back(mine[i]);
           mine.resize(before);

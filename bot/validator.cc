@@ -2,8 +2,11 @@
 
 #include <map>
 #include <set>
+#include <string_view>
+#include <unordered_map>
 
 #include "bot/normalizer.h"
+#include "bot/parallel.h"
 
 namespace wache::bot {
 namespace {
@@ -569,11 +572,47 @@ class Checker {
       const Flow* flow;
       SourceLocation where;
     };
-    std::map<std::string, std::vector<Seen>> seen;  // priority + normalised keyword → uses
+    // priority + language + normalised keyword → uses, in file order
+    std::unordered_map<std::string, std::vector<Seen>> seen;
+    // Normalising every keyword and matching the ordinary ones against the interrupt flows
+    // is most of `wache check` over many files. Each distinct keyword text is examined once
+    // (station flows repeat each other's words), on the available cores, and reported in
+    // file order below.
+    auto ordinary = [](const Flow& f, const Keyword& k) {
+      return (f.priority == Priority::kNormal || f.priority == Priority::kLow) &&
+             k.text.find('*') == std::string::npos;
+    };
+    struct Examined {
+      const std::string* text = nullptr;
+      bool ordinary = false;  // some use can be shadowed: match it against the interrupts
+      NormalizedText normalized;
+      std::vector<TriggerMatch> interrupts;  // interrupt flows that answer it alone
+    };
+    std::vector<Examined> texts;
+    std::unordered_map<std::string_view, size_t> text_index;
+    std::vector<size_t> of_keyword;  // each keyword's entry in `texts`, in file order
     for (const auto& f : pb_.flows.flows) {
       for (const auto& t : f.triggers) {
         for (const auto& k : t.keywords) {
-          NormalizedText n = Normalize(k.text);
+          auto [it, added] = text_index.try_emplace(k.text, texts.size());
+          if (added) texts.push_back({&k.text});
+          texts[it->second].ordinary |= ordinary(f, k);
+          of_keyword.push_back(it->second);
+        }
+      }
+    }
+    ParallelFor(texts.size(), [&](size_t i) {
+      Examined& e = texts[i];
+      e.normalized = Normalize(*e.text);
+      if (e.ordinary)
+        e.interrupts = pb_.matcher->Match(Priority::kInterrupt, e.normalized, *e.text);
+    });
+    size_t next = 0;
+    for (const auto& f : pb_.flows.flows) {
+      for (const auto& t : f.triggers) {
+        for (const auto& k : t.keywords) {
+          const Examined& examined = texts[of_keyword[next++]];
+          const NormalizedText& n = examined.normalized;
           // Where the wildcards sit matters: "*tattoo" and "tattoo*" are different keywords.
           const bool lead = !k.text.empty() && k.text.front() == '*';
           const bool trail = !k.text.empty() && k.text.back() == '*';
@@ -599,17 +638,15 @@ class Checker {
             }
           }
           earlier.push_back(Seen{&f, k.where});
-          if ((f.priority == Priority::kNormal || f.priority == Priority::kLow) &&
-              k.text.find('*') == std::string::npos) {
-            auto hits = pb_.matcher->Match(Priority::kInterrupt, n, k.text);
-            std::erase_if(hits, [&](const TriggerMatch& h) { return !ShareAnAccount(*h.flow, f); });
-            if (!hits.empty()) {
-              diags_.Warning(k.where, "keyword '" + k.text + "' is shadowed: the interrupt flow '" +
-                                          hits.front().flow->name +
-                                          "' answers it first (matched '" + hits.front().matched +
-                                          "'); remove it here or add an "
-                                          "'except:' phrase there");
-            }
+          if (!ordinary(f, k)) continue;
+          std::vector<TriggerMatch> hits = examined.interrupts;
+          std::erase_if(hits, [&](const TriggerMatch& h) { return !ShareAnAccount(*h.flow, f); });
+          if (!hits.empty()) {
+            diags_.Warning(k.where, "keyword '" + k.text + "' is shadowed: the interrupt flow '" +
+                                        hits.front().flow->name + "' answers it first (matched '" +
+                                        hits.front().matched +
+                                        "'); remove it here or add an "
+                                        "'except:' phrase there");
           }
         }
       }

@@ -1,0 +1,37 @@
+// ParallelFor: every index exactly once, whatever the number of threads.
+#include "bot/parallel.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <vector>
+
+namespace wache::bot {
+namespace {
+
+TEST(ParallelForTest, RunsEveryIndexExactlyOnce) {
+  for (size_t n : {size_t{0}, size_t{1}, kParallelFrom - 1, kParallelFrom, size_t{1000}}) {
+    std::vector<std::atomic<int>> runs(n);
+    ParallelFor(n, [&](size_t i) { runs[i].fetch_add(1); });
+    for (size_t i = 0; i < n; ++i) EXPECT_EQ(runs[i].load(), 1) << "index " << i << " of " << n;
+  }
+}
+
+TEST(ParallelForTest, UsesMoreThanOneThreadWhenThereIsEnoughWork) {
+  if (std::thread::hardware_concurrency() < 2) GTEST_SKIP() << "one core: nothing to share";
+  std::mutex m;
+  std::set<std::thread::id> threads;
+  ParallelFor(2000, [&](size_t) {
+    std::this_thread::sleep_for(std::chrono::microseconds(50));  // long enough to share
+    std::lock_guard<std::mutex> lock(m);
+    threads.insert(std::this_thread::get_id());
+  });
+  EXPECT_GE(threads.size(), 2u);
+}
+
+}  // namespace
+}  // namespace wache::bot
