@@ -61,7 +61,12 @@ int RunCheck(const CommonOptions& opts, const std::vector<std::string>& paths, b
               << " station(s))";
   }
   std::cout << ", " << loaded->config.accounts.size() << " accounts\n";
-  return d.has_errors() ? 1 : 0;
+  const int status = d.has_errors() ? 1 : 0;
+  // The process ends right after this (RunCheck is the whole `wache check` command): hand
+  // the memory back with the process instead of freeing tens of thousands of small objects
+  // one by one: 3 ms of a 126 ms check over 200 flow files (`perf stat -r 10`).
+  static_cast<void>(loaded.release());
+  return status;
 }
 
 }  // namespace wache::app
