@@ -1,17 +1,24 @@
-// KeywordIndex: a trigger's keywords grouped by the first byte a match must start with, so
-// that a message visits only the keywords that can match it.
+// KeywordIndex: a trigger's keywords grouped by what a match must start with, so that a
+// message visits only the keywords that can match it.
 //
-// Why: the emergency flow alone has hundreds of keywords, and `wache check` matches every
-// ordinary keyword against every interrupt flow to find shadowed ones (quadratic in the
-// number of flows). A one-word text can only match keywords with its own first letter;
-// with the index, the check over 200 flow files stopped being dominated by FindKeyword
-// (bench/README.md has the figures). Exact, prefix and one-typo matches all keep a word's
-// first letter; only "*suffix" keywords can start anywhere, and they are always visited.
+// Why: the emergency flow alone has hundreds of keywords, every message is matched against
+// it (twice: at intake for the urgent lane, and in the engine), and `wache check` matches
+// every ordinary keyword against every interrupt flow to find shadowed ones (quadratic in
+// the number of flows). bench/README.md has the figures.
+//
+// - A keyword whose first word must be matched exactly (not "*suffix", not "prefix*", too
+//   short for a typo) can only match where the message has that very word: such keywords
+//   are found by word, in a hash table.
+// - Prefix and one-typo matches keep a word's first letter: those keywords are bucketed by
+//   their first byte.
+// - "*suffix" keywords can start anywhere; they are always visited.
 #pragma once
 
 #include <bitset>
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "bot/flow_model.h"
@@ -25,6 +32,8 @@ struct KeywordToken {
   bool prefix = false;     // "messer*": the word starts with text
   bool suffix = false;     // "*diebstahl": the word ends with text
   bool fuzzy = false;      // one typo allowed
+
+  bool exact() const { return !prefix && !suffix && !fuzzy; }
 };
 
 struct CompiledKeyword {
@@ -37,28 +46,32 @@ struct CompiledKeyword {
   const Keyword* source = nullptr;
 };
 
-// The first bytes of a message's words.
-using LeadBytes = std::bitset<256>;
-LeadBytes LeadBytesOf(const std::vector<std::string>& tokens);
+// What the index needs to know of a message: the first bytes of its words, and its
+// distinct words. Built once per message.
+struct MessageKeys {
+  explicit MessageKeys(const std::vector<std::string>& tokens);
+
+  std::bitset<256> leads;
+  std::vector<std::string_view> words;  // each distinct token once
+};
 
 class KeywordIndex {
  public:
   KeywordIndex() = default;
   explicit KeywordIndex(std::vector<CompiledKeyword> keywords);
 
-  // Calls f(keyword, position) for each keyword that may match a message with these
-  // leading bytes; `position` is the keyword's place in the order staff wrote them. Large
-  // lists are visited bucket by bucket, not in that order: a caller for whom the order
-  // matters (which keyword is shown, which language wins a tie) sorts what it found by
-  // position, which is cheaper than sorting the candidates (bot/matcher.cc). Stops as soon
-  // as f returns false, and then returns false.
+  // Calls f(keyword, position) for each keyword that may match the message; `position` is
+  // the keyword's place in the order staff wrote them. The visits are not in that order: a
+  // caller for whom the order matters (which keyword is shown, which language wins a tie)
+  // sorts what it found by position, which is cheaper than sorting the candidates
+  // (bot/matcher.cc). Stops as soon as f returns false, and then returns false.
   template <typename F>
-  bool ForEachCandidate(const LeadBytes& message, F&& f) const {
+  bool ForEachCandidate(const MessageKeys& message, F&& f) const {
     if (!MayMatch(message)) return true;
-    if (bucket_start_.empty()) {
+    if (bucket_start_.empty()) {  // a short list: a byte test per keyword
       for (uint32_t p = 0; p < keywords_.size(); ++p) {
         const CompiledKeyword& kw = keywords_[p];
-        if ((kw.lead == 0 || message.test(kw.lead)) && !f(kw, p)) return false;
+        if ((kw.lead == 0 || message.leads.test(kw.lead)) && !f(kw, p)) return false;
       }
       return true;
     }
@@ -69,29 +82,46 @@ class KeywordIndex {
       return true;
     };
     if (!visit(0)) return false;  // "*suffix" keywords: always
-    const LeadBytes shared = leads_ & message;
+    const std::bitset<256> shared = bucket_leads_ & message.leads;
     for (size_t b = shared._Find_first(); b < shared.size(); b = shared._Find_next(b)) {
       if (!visit(b)) return false;
+    }
+    if (by_word_.empty()) return true;
+    for (std::string_view word : message.words) {
+      auto it = by_word_.find(word);
+      if (it == by_word_.end()) continue;
+      for (uint32_t p : it->second) {
+        if (!f(keywords_[p], p)) return false;
+      }
     }
     return true;
   }
   // Whether any keyword may match (cheaper than visiting the candidates).
-  bool MayMatch(const LeadBytes& message) const { return any_ || (leads_ & message).any(); }
+  bool MayMatch(const MessageKeys& message) const { return any_ || (leads_ & message.leads).any(); }
   bool empty() const { return keywords_.empty(); }
 
  private:
-  // Small lists are scanned with a byte test per keyword; from this size on, the
-  // keywords are also bucketed by lead byte (measured on `wache check`, bench/README.md).
-  static constexpr size_t kBucketFrom = 24;
+  // Below this size a list is scanned; from it on, keywords are looked up by word or by
+  // first byte (measured on `wache check`, bench/README.md).
+  static constexpr size_t kIndexFrom = 24;
+
+  struct WordHash {
+    using is_transparent = void;  // look up string_views without making strings
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
 
   std::vector<CompiledKeyword> keywords_;  // as written
-  LeadBytes leads_;
+  std::bitset<256> leads_;                 // of every keyword: a cheap first test
   bool any_ = false;  // a "*suffix" keyword: may match whatever the message starts with
-  // Large lists: keyword positions sorted by lead byte; bucket b is
-  // [bucket_start_[b], bucket_start_[b + 1]) of by_lead_. Lead 0 is the "*suffix" bucket
-  // (no keyword of another lead has byte 0 first, so leads_ never has bit 0).
+  // Large lists only:
+  // - keywords whose first word is exact, by that word;
+  std::unordered_map<std::string, std::vector<uint32_t>, WordHash, std::equal_to<>> by_word_;
+  // - the others, by lead byte: positions sorted by lead; bucket b is
+  //   [bucket_start_[b], bucket_start_[b + 1]) of by_lead_. Lead 0 is the "*suffix" bucket
+  //   (no keyword of another lead has byte 0 first, so bucket_leads_ never has bit 0).
+  std::bitset<256> bucket_leads_;
   std::vector<uint32_t> by_lead_;
-  std::vector<uint32_t> bucket_start_;  // 257 entries, or none for a small list
+  std::vector<uint32_t> bucket_start_;  // 257 entries, or none for a short list
 };
 
 }  // namespace wache::bot

@@ -1,6 +1,7 @@
 #include "bot/matcher.h"
 
 #include <algorithm>
+#include <atomic>
 #include <map>
 #include <set>
 
@@ -91,18 +92,30 @@ std::unique_ptr<RE2> CompilePattern(const Pattern& p, bool case_sensitive, Diagn
   return re;
 }
 
-std::vector<bool> ExceptMask(const std::vector<CompiledKeyword>& except,
-                             const std::vector<std::string>& tokens,
-                             const std::vector<bool>& none) {
+// The tokens covered by an except phrase. The phrases are indexed like keywords: a long
+// except list (the emergency flow's) costs only the phrases that can be in the text.
+std::vector<bool> ExceptMask(const KeywordIndex& except, const std::vector<std::string>& tokens,
+                             const MessageKeys& keys, const std::vector<bool>& none) {
   std::vector<bool> mask(tokens.size(), false);
-  for (const auto& e : except) {
+  except.ForEachCandidate(keys, [&](const CompiledKeyword& e, uint32_t) {
     // An except phrase may occur several times; mask every occurrence.
     for (int at = FindKeyword(e, tokens, none, 0); at >= 0;
          at = FindKeyword(e, tokens, none, static_cast<size_t>(at) + 1)) {
       for (size_t i = 0; i < e.tokens.size(); ++i) mask[static_cast<size_t>(at) + i] = true;
     }
-  }
+    return true;
+  });
   return mask;
+}
+
+// Whether `re` matches `text`, and where. Nearly every text matches none of the patterns
+// of a trigger: asking only whether it matches lets RE2 stop at the earliest match with
+// one forward pass; where the match is (a second, reverse pass) is asked only after a
+// match. Each pass also takes the pattern's cache lock, which the intake and the workers
+// share.
+bool FindPattern(const RE2& re, const re2::StringPiece& text, re2::StringPiece& found) {
+  if (!re.Match(text, 0, text.size(), RE2::UNANCHORED, nullptr, 0)) return false;
+  return re.Match(text, 0, text.size(), RE2::UNANCHORED, &found, 1);
 }
 
 // One piece of evidence: tokens [begin, end) of the message matched something worth
@@ -142,7 +155,12 @@ int TotalWeight(std::vector<Evidence> ev) {
 
 std::vector<CompiledKeyword> CompileKeyword(const Keyword& k) {
   std::vector<CompiledKeyword> out;
+  // The umlaut modes differ only where there are umlauts: ASCII keywords (most of them)
+  // are compiled once instead of twice and deduplicated.
+  const bool ascii = std::all_of(k.text.begin(), k.text.end(),
+                                 [](char c) { return static_cast<unsigned char>(c) < 0x80; });
   for (UmlautMode mode : {UmlautMode::kSpellOut, UmlautMode::kBaseLetter}) {
+    if (ascii && mode == UmlautMode::kBaseLetter) break;
     CompiledKeyword c;
     c.language = k.language;
     c.source = &k;
@@ -186,7 +204,7 @@ std::vector<CompiledKeyword> CompileKeyword(const Keyword& k) {
   return out;
 }
 
-bool Matcher::CompiledTrigger::MayMatch(const LeadBytes& message) const {
+bool Matcher::CompiledTrigger::MayMatch(const MessageKeys& message) const {
   if (!patterns.empty() || !raw_patterns.empty()) return true;
   if (keywords.MayMatch(message)) return true;
   if (all_of.empty()) return false;
@@ -238,14 +256,16 @@ std::unique_ptr<Matcher> Matcher::Build(const FlowSet& flows, const TemplateSet&
         }
         ct.all_of.emplace_back(std::move(compiled));
       }
+      std::vector<CompiledKeyword> except;
       for (const auto& k : trigger.except) {
-        for (auto& c : CompileKeyword(k)) ct.except.push_back(std::move(c));
+        for (auto& c : CompileKeyword(k)) except.push_back(std::move(c));
       }
+      ct.except = KeywordIndex(std::move(except));
       for (const auto& p : trigger.patterns) {
-        if (auto re = CompilePattern(p, false, fd)) ct.patterns.push_back(std::move(re));
+        if (auto re = CompilePattern(p, false, fd)) ct.patterns.push_back({std::move(re)});
       }
       for (const auto& p : trigger.raw_patterns) {
-        if (auto re = CompilePattern(p, true, fd)) ct.raw_patterns.push_back(std::move(re));
+        if (auto re = CompilePattern(p, true, fd)) ct.raw_patterns.push_back({std::move(re)});
       }
       cf.triggers.push_back(std::move(ct));
     }
@@ -274,14 +294,40 @@ std::unique_ptr<Matcher> Matcher::Build(const FlowSet& flows, const TemplateSet&
   for (size_t i = 0; i < n; ++i) {
     diags.Merge(flow_diags[i]);
     for (auto& [step, choices] : flow_choices[i]) m->choices_[step] = std::move(choices);
+    for (auto& ct : m->flows_[i].triggers) {
+      for (auto* list : {&ct.patterns, &ct.raw_patterns}) {
+        for (auto& p : *list) {
+          p.id = static_cast<uint32_t>(m->pattern_count_++);
+        }
+      }
+    }
   }
+  static std::atomic<uint64_t> serials{0};
+  m->serial_ = ++serials;
   return m;
+}
+
+const RE2& Matcher::ThreadCopy(const CompiledPattern& p) const {
+  // One Matcher at a time per thread: a live reload's new Matcher replaces the copies.
+  struct Copies {
+    uint64_t serial = 0;
+    std::vector<std::unique_ptr<RE2>> of;
+  };
+  thread_local Copies copies;
+  if (copies.serial != serial_) {
+    copies.serial = serial_;
+    copies.of.clear();
+    copies.of.resize(pattern_count_);
+  }
+  std::unique_ptr<RE2>& mine = copies.of[p.id];
+  if (!mine) mine = std::make_unique<RE2>(p.re->pattern(), p.re->options());
+  return *mine;
 }
 
 std::vector<TriggerMatch> Matcher::Match(Priority p, const NormalizedText& text,
                                          std::string_view raw) const {
   std::vector<TriggerMatch> out;
-  const LeadBytes leads = LeadBytesOf(text.tokens);
+  const MessageKeys keys(text.tokens);
   const std::vector<bool> unmasked(text.tokens.size(), false);
   // Except phrases only take matches away, so a trigger none of whose keywords is in the
   // text even without them (most triggers, for most texts) is done before its except mask
@@ -291,12 +337,12 @@ std::vector<TriggerMatch> Matcher::Match(Priority p, const NormalizedText& text,
     return FindKeyword(kw, text.tokens, unmasked) < 0;
   };
   auto may_match = [&](const CompiledTrigger& ct) {
-    if (!ct.MayMatch(leads)) return false;
+    if (!ct.MayMatch(keys)) return false;
     if (!ct.patterns.empty() || !ct.raw_patterns.empty()) return true;
-    if (!ct.keywords.ForEachCandidate(leads, absent)) return true;
+    if (!ct.keywords.ForEachCandidate(keys, absent)) return true;
     if (ct.all_of.empty()) return false;
     for (const auto& group : ct.all_of) {
-      if (group.ForEachCandidate(leads, absent)) return false;  // this group has none
+      if (group.ForEachCandidate(keys, absent)) return false;  // this group has none
     }
     return true;
   };
@@ -313,7 +359,7 @@ std::vector<TriggerMatch> Matcher::Match(Priority p, const NormalizedText& text,
       if (!may_match(ct)) continue;
       std::vector<Evidence> mine;
       const std::vector<bool> mask =
-          ct.except.empty() ? unmasked : ExceptMask(ct.except, text.tokens, unmasked);
+          ct.except.empty() ? unmasked : ExceptMask(ct.except, text.tokens, keys, unmasked);
       auto add_keyword = [&](const CompiledKeyword& kw, uint32_t position) {
         int at = FindKeyword(kw, text.tokens, mask, 0);
         if (at >= 0) {
@@ -322,7 +368,7 @@ std::vector<TriggerMatch> Matcher::Match(Priority p, const NormalizedText& text,
         }
         return true;  // visit every candidate
       };
-      ct.keywords.ForEachCandidate(leads, add_keyword);
+      ct.keywords.ForEachCandidate(keys, add_keyword);
       InWrittenOrder(mine, 0);
       if (!ct.all_of.empty()) {
         // Every group must contribute; then all of their matches count as evidence.
@@ -330,7 +376,7 @@ std::vector<TriggerMatch> Matcher::Match(Priority p, const NormalizedText& text,
         bool all = true;
         for (const auto& group : ct.all_of) {
           size_t before = mine.size();
-          group.ForEachCandidate(leads, add_keyword);
+          group.ForEachCandidate(keys, add_keyword);
           InWrittenOrder(mine, before);
           if (mine.size() == before) all = false;
           for (size_t i = before; i < mine.size(); ++i) groups.push_back(mine[i]);
@@ -356,20 +402,22 @@ std::vector<TriggerMatch> Matcher::Match(Priority p, const NormalizedText& text,
           masked += text.tokens[i];
         }
         re2::StringPiece whole(masked);
-        for (const auto& re : ct.patterns) {
+        for (const auto& p : ct.patterns) {
+          const RE2& re = ThreadCopy(p);
           re2::StringPiece found;  // the whole match: a longer match is more specific
-          if (re->Match(whole, 0, whole.size(), RE2::UNANCHORED, &found, 1)) {
+          if (FindPattern(re, whole, found)) {
             int len =
                 static_cast<int>(CodePointCount(std::string_view(found.data(), found.size())));
-            mine.push_back({-1, -1, std::max(len, 1), "", re->pattern()});
+            mine.push_back({-1, -1, std::max(len, 1), "", re.pattern()});
           }
         }
       }
-      for (const auto& re : ct.raw_patterns) {
+      for (const auto& p : ct.raw_patterns) {
+        const RE2& re = ThreadCopy(p);
         re2::StringPiece whole(raw.data(), raw.size());
         re2::StringPiece found;
-        if (re->Match(whole, 0, whole.size(), RE2::UNANCHORED, &found, 1)) {
-          mine.push_back({-1, -1, std::max(1, static_cast<int>(found.size())), "", re->pattern()});
+        if (FindPattern(re, whole, found)) {
+          mine.push_back({-1, -1, std::max(1, static_cast<int>(found.size())), "", re.pattern()});
         }
       }
       if (mine.empty()) continue;

@@ -62,16 +62,22 @@ class Matcher {
   ChoiceMatch MatchChoice(const Step& step, const NormalizedText& text) const;
 
  private:
+  // A pattern as compiled at Build (and checked there), and its number among all patterns
+  // of this Matcher, for the calling thread's copy (ThreadCopy).
+  struct CompiledPattern {
+    std::unique_ptr<RE2> re;
+    uint32_t id = 0;
+  };
   struct CompiledTrigger {
     const Trigger* trigger = nullptr;
     KeywordIndex keywords;
     std::vector<KeywordIndex> all_of;  // per group
-    std::vector<CompiledKeyword> except;
-    std::vector<std::unique_ptr<RE2>> patterns;
-    std::vector<std::unique_ptr<RE2>> raw_patterns;
+    KeywordIndex except;
+    std::vector<CompiledPattern> patterns;
+    std::vector<CompiledPattern> raw_patterns;
     // Whether a message with these leading bytes can match this trigger at all. Most
     // triggers cannot; skipping them saves the except mask and the keyword loops.
-    bool MayMatch(const LeadBytes& message) const;
+    bool MayMatch(const MessageKeys& message) const;
   };
   struct CompiledFlow {
     const Flow* flow = nullptr;
@@ -81,6 +87,15 @@ class Matcher {
     std::vector<std::string> labels;  // normalised label texts, all languages
     std::vector<CompiledKeyword> keywords;
   };
+
+  // RE2 takes a lock on a pattern's shared cache for every search, and threads searching
+  // with one RE2 object bounce that lock (and its neighbours' cache lines) between cores:
+  // the intake and the workers match every message, and `wache check` on two threads took
+  // 23 to 38 ms for its shadowing check depending on where the patterns happened to lie in
+  // memory. Each thread therefore searches with its own copies, compiled on first use.
+  const RE2& ThreadCopy(const CompiledPattern& p) const;
+  uint64_t serial_ = 0;       // unique per Matcher, for the threads' copies
+  size_t pattern_count_ = 0;  // CompiledPattern::id runs from 0 to this
 
   std::vector<CompiledFlow> flows_;
   // The choices of every ask step, keyed by the step (the Matcher lives with its FlowSet).

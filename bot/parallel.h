@@ -26,9 +26,15 @@ void ParallelFor(size_t n, F&& f) {
     for (size_t i = 0; i < n; ++i) f(i);
     return;
   }
+  // Threads take runs of neighbouring indices, not one index at a time: a shared counter
+  // bumped per item, and neighbouring result slots written by different threads, bounce
+  // cache lines between the cores. 16 runs per thread still even out uneven items.
+  const size_t run = std::max<size_t>(1, n / (threads * 16));
   std::atomic<size_t> next{0};
   auto work = [&] {
-    for (size_t i = next.fetch_add(1); i < n; i = next.fetch_add(1)) f(i);
+    for (size_t begin = next.fetch_add(run); begin < n; begin = next.fetch_add(run)) {
+      for (size_t i = begin; i < std::min(n, begin + run); ++i) f(i);
+    }
   };
   std::vector<std::thread> helpers;
   for (size_t t = 1; t < threads; ++t) helpers.emplace_back(work);
