@@ -1,0 +1,130 @@
+// KeywordIndex: the candidates it visits must include every keyword that matches, each
+// once, whichever way the keyword is indexed (by exact first word, by first byte, or as a
+// "*suffix" that is always visited).
+#include "bot/keyword_index.h"
+
+#include <gtest/gtest.h>
+
+#include <deque>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "bot/matcher.h"
+#include "bot/normalizer.h"
+
+namespace wache::bot {
+namespace {
+
+class KeywordIndexTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    // More than the index's threshold, so the word table and the buckets are both used.
+    const std::vector<std::string> texts = {"hilfe",
+                                            "hilf mir",
+                                            "messer",
+                                            "messer*",
+                                            "*diebstahl",
+                                            "überfall",
+                                            "einbrecher",
+                                            "bewerbung",
+                                            "polizei schnell",
+                                            "sos",
+                                            "waffe",
+                                            "waffen",
+                                            "ruft die polizei",
+                                            "geisel*",
+                                            "entführt",
+                                            "bedroht mich",
+                                            "*schlägerei",
+                                            "notruf",
+                                            "fahrrad geklaut",
+                                            "anzeige",
+                                            "anzeige erstatten",
+                                            "tattoo*",
+                                            "brille",
+                                            "sportprüfung",
+                                            "einstellungstest",
+                                            "help me",
+                                            "burglar",
+                                            "stolen",
+                                            "emergency",
+                                            "hilfe bitte"};
+    for (const auto& t : texts) keywords_.push_back(Keyword{t, "", {}});
+    std::vector<CompiledKeyword> compiled;
+    for (const auto& k : keywords_) {
+      for (auto& c : CompileKeyword(k)) compiled.push_back(std::move(c));
+    }
+    all_ = compiled;
+    index_ = KeywordIndex(std::move(compiled));
+  }
+
+  // Positions visited for `text`, with how often each was visited.
+  std::map<uint32_t, int> Visited(const NormalizedText& n) const {
+    std::map<uint32_t, int> visits;
+    index_.ForEachCandidate(MessageKeys(n.tokens), [&](const CompiledKeyword&, uint32_t p) {
+      ++visits[p];
+      return true;
+    });
+    return visits;
+  }
+
+  std::deque<Keyword> keywords_;  // stable addresses: CompiledKeyword::source points here
+  std::vector<CompiledKeyword> all_;
+  KeywordIndex index_;
+};
+
+TEST_F(KeywordIndexTest, VisitsEveryMatchingKeywordExactlyOnce) {
+  const std::vector<std::string> messages = {
+      "Hilfe hilfe, er hat ein Messer!",  // exact first word, twice in the message
+      "mein fahrrad wurde geklaut",       // a phrase: "fahrrad geklaut" does not match
+      "Fahrraddiebstahl am Bahnhof",      // "*diebstahl"
+      "es gab eine Massenschlägerei",     // "*schlägerei"
+      "Messerangriff in der Stadt",       // "messer*"
+      "ein Ueberfall und ein Uberfall",   // both umlaut spellings
+      "bewebung als polizist",            // a typo of a long word
+      "einbrecherin im haus, ruft die polizei",
+      "Sportprufung und Einstelungstest",  // typos, umlaut
+      "help me, a burglar, my bike was stolen",
+      "nichts davon",
+      ""};
+  for (const auto& message : messages) {
+    const NormalizedText n = Normalize(message);
+    const std::vector<bool> mask(n.tokens.size(), false);
+    const auto visits = Visited(n);
+    for (uint32_t p = 0; p < all_.size(); ++p) {
+      const bool matches = FindKeyword(all_[p], n.tokens, mask) >= 0;
+      if (matches) {
+        EXPECT_EQ(visits.count(p), 1u)
+            << "'" << all_[p].source->text << "' matches '" << message << "' but was not visited";
+      }
+    }
+    for (const auto& [p, count] : visits) {
+      EXPECT_EQ(count, 1) << "'" << all_[p].source->text << "' visited " << count << " times for '"
+                          << message << "'";
+    }
+  }
+}
+
+TEST_F(KeywordIndexTest, SkipsKeywordsThatCannotMatch) {
+  // Only the "*suffix" keywords and those starting like one of the words are candidates:
+  // the index is what keeps the emergency flow's hundreds of keywords cheap.
+  const auto visits = Visited(Normalize("zebra"));
+  for (const auto& [p, count] : visits) {
+    const auto& kw = all_[p];
+    EXPECT_TRUE(kw.lead == 0 || kw.lead == 'z') << kw.source->text;
+  }
+  EXPECT_LT(visits.size(), all_.size() / 4);
+}
+
+TEST_F(KeywordIndexTest, StopsWhenAskedTo) {
+  int calls = 0;
+  const bool finished =
+      index_.ForEachCandidate(MessageKeys(Normalize("hilfe messer sos").tokens),
+                              [&](const CompiledKeyword&, uint32_t) { return ++calls < 2; });
+  EXPECT_FALSE(finished);
+  EXPECT_EQ(calls, 2);
+}
+
+}  // namespace
+}  // namespace wache::bot
