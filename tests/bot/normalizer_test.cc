@@ -33,10 +33,9 @@ TEST(NormalizerTest, AsciiShortPathFoldsLikeUnicodeCategories) {
       expected = "xy";  // joins the words
     } else {
       const utf8proc_category_t cat = utf8proc_category(c);
-      const bool word = cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LL ||
-                        cat == UTF8PROC_CATEGORY_ND;
-      expected = word ? "x" + std::string(1, static_cast<char>(utf8proc_tolower(c))) + "y"
-                      : "x y";
+      const bool word =
+          cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LL || cat == UTF8PROC_CATEGORY_ND;
+      expected = word ? "x" + std::string(1, static_cast<char>(utf8proc_tolower(c))) + "y" : "x y";
     }
     const std::string input = "x" + std::string(1, static_cast<char>(c)) + "y";
     EXPECT_EQ(Normalize(input).text, expected) << "character " << c;
