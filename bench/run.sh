@@ -30,6 +30,8 @@
 #   SERVER_CPUS [""]           taskset -c list for the servers
 #   PERF [0]                   1: perf record (DWARF call graphs) of wache serve during the
 #                              full-load phase of section 1; the top functions are printed
+#   SECTIONS ["1 2 3 4"]       which of the sections below to run (A/B runs of one change:
+#                              SECTIONS="1 2" takes about 1 minute)
 #   BUILD_DIR [build]  SKIP_BUILD [0]  KEEP_TMP [0] (keep the temporary folder and logs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -55,6 +57,8 @@ BUILD_DIR=${BUILD_DIR:-build}
 SKIP_BUILD=${SKIP_BUILD:-0}
 KEEP_TMP=${KEEP_TMP:-0}
 PERF=${PERF:-0}
+SECTIONS=${SECTIONS:-1 2 3 4}
+section() { [[ " $SECTIONS " == *" $1 "* ]]; }  # section N: is section N to run?
 
 if [[ "$SKIP_BUILD" != 1 ]]; then
   if ! build_log=$(cmake --build "$BUILD_DIR" -j2 --target wache wache_bench wache_bench_bare 2>&1); then
@@ -220,7 +224,8 @@ stop_server() {  # stop_server [SIGNAL]
   SERVER_PID=""
 }
 
-result() {  # result FILE PHASE FIELD: a field of a RESULT line of wache_bench
+result() {  # result FILE PHASE FIELD: a field of a RESULT line of wache_bench ("" if none)
+  [[ -f "$1" ]] || return 0
   awk -v p="phase=$2" -v f="$3" '
     /^RESULT / && index($0, p " ") { for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == f) print kv[2] } }' "$1"
 }
@@ -259,6 +264,8 @@ report_others() {  # after a section: what other processes used since the last c
 }
 
 # 1. wache serve -----------------------------------------------------------------------------
+# (The sections' bodies are not indented: their heredocs are literal.)
+if section 1; then
 WPORT=$(free_port)
 SPORT=$(free_port)
 start_server wache "$WPORT" "$WACHE" serve --config "$TMP/wache.yaml" --port "$WPORT" \
@@ -296,8 +303,10 @@ if [[ "$PERF" == 1 ]]; then
   echo "  (perf slows the server down: the figures of this run are lower than without PERF=1)"
 fi
 sent_total=$(awk '/^RESULT/ { for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == "sent") s += kv[2] } } END { print s + 0 }' "$TMP/wache.txt")
+fi
 
 # 2. the bare ceiling ------------------------------------------------------------------------
+if section 2; then
 BPORT=$(free_port)
 grep '^whatsapp ' "$TMP/targets4.all" >"$TMP/targets_bare"
 start_server bare "$BPORT" "$BARE" "$BPORT"
@@ -309,8 +318,10 @@ cpu_mark
   --warmup "$WARMUP" --duration "$DURATION" | tee "$TMP/bare.txt"
 stop_server
 report_others
+fi
 
 # 3. 120 accounts, 100,000 stored conversations ----------------------------------------------
+if section 3; then
 echo
 echo "### 3. wache serve with $BIG_ACCOUNTS accounts and $BIG_CONVERSATIONS stored conversations"
 : >"$TMP/accounts_big.yaml"
@@ -365,8 +376,10 @@ echo "  after start, idle: peak RSS (VmHWM) $((idle_hwm / 1024)) MB"
 big_hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
 stop_server
 report_others
+fi
 
 # 4. wache check over many flow files --------------------------------------------------------
+if section 4; then
 echo
 echo "### 4. wache check over $FLOW_FILES flow files"
 time_check() {  # time_check FLOWS_DIR: median ms; the last run's output stays in $TMP/check.out
@@ -421,6 +434,7 @@ echo "  $FLOW_FILES files, copies of the non-interrupt flows only: median $plain
 all_ms=$(time_check "$TMP/flows_all")
 echo "  $FLOW_FILES files, copies of every flow but the fallback: median $all_ms; $(tail -1 "$TMP/check.out")"
 report_others
+fi
 
 # Summary ------------------------------------------------------------------------------------
 w_acc=$(result "$TMP/wache.txt" full accepted_per_s)
@@ -429,11 +443,17 @@ w_int=$(result "$TMP/wache.txt" intake accepted_per_s)
 b_acc=$(result "$TMP/bare.txt" full accepted_per_s)
 echo
 echo "### Summary"
-printf '  wache, full load: %s webhooks/s accepted, %s replies/s end to end; intake alone %s webhooks/s\n' \
-  "$w_acc" "$w_rep" "$w_int"
-printf '  bare cpp-httplib ceiling: %s webhooks/s\n' "$b_acc"
+if section 1; then
+  printf '  wache, full load: %s webhooks/s accepted, %s replies/s end to end; intake alone %s webhooks/s\n' \
+    "$w_acc" "$w_rep" "$w_int"
+fi
+if section 2; then printf '  bare cpp-httplib ceiling: %s webhooks/s\n' "$b_acc"; fi
 awk -v r="$w_rep" -v i="$w_int" -v b="$b_acc" 'BEGIN {
-  if (b > 0) printf "  ratio replies/s / ceiling = %.3f   (intake / ceiling = %.3f)\n", r / b, i / b }'
-echo "  peak RSS with $BIG_ACCOUNTS accounts + $BIG_CONVERSATIONS conversations: $((idle_hwm / 1024)) MB idle after start, $((big_hwm / 1024)) MB after ${BIG_SECONDS} s of full load"
-echo "  wache check, $FLOW_FILES flow files: median $small_ms (small local flows), $plain_ms (non-interrupt copies), $all_ms (copies of all)"
-echo "  server log: $((log_bytes / 1024)) KiB for $sent_total webhooks in section 1"
+  if (b > 0 && r > 0) printf "  ratio replies/s / ceiling = %.3f   (intake / ceiling = %.3f)\n", r / b, i / b }'
+if section 3; then
+  echo "  peak RSS with $BIG_ACCOUNTS accounts + $BIG_CONVERSATIONS conversations: $((idle_hwm / 1024)) MB idle after start, $((big_hwm / 1024)) MB after ${BIG_SECONDS} s of full load"
+fi
+if section 4; then
+  echo "  wache check, $FLOW_FILES flow files: median $small_ms (small local flows), $plain_ms (non-interrupt copies), $all_ms (copies of all)"
+fi
+if section 1; then echo "  server log: $((log_bytes / 1024)) KiB for $sent_total webhooks in section 1"; fi
