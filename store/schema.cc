@@ -1,9 +1,12 @@
 #include "store/schema.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
 
+#include <chrono>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 namespace wache::store {
 namespace {
@@ -72,6 +75,22 @@ const char* const kMigrations[] = {
     "ALTER TABLE outbox ADD COLUMN flow TEXT NOT NULL DEFAULT '';",
 };
 
+// The gateway's stores are separate connections to one file, and only one of them can write
+// at a time; the others get SQLITE_BUSY and retry. SQLite's own handler (busy_timeout)
+// sleeps 1 ms before the first retry, then 2, 5, 10 ms..., while our write transactions take
+// tens of microseconds: under load the workers slept about 500 times a second, a
+// millisecond each, for locks that were free again long before (bench/README.md, "Waiting
+// for the write lock"). This one retries after 20 us, doubling to 1 ms, for 5 s in all.
+int RetryWhenBusy(void* /*unused*/, int attempt) {
+  constexpr int kDoublings = 6;                    // 20, 40, ... 640 us
+  constexpr int kMaxAttempts = kDoublings + 5000;  // then 1 ms each: about 5 s in all
+  if (attempt >= kMaxAttempts) return 0;           // give up: the caller sees SQLITE_BUSY
+  const auto pause = attempt < kDoublings ? std::chrono::microseconds(20 << attempt)
+                                          : std::chrono::microseconds(1000);
+  std::this_thread::sleep_for(pause);
+  return 1;
+}
+
 void Migrate(SQLite::Database& db) {
   int version = db.execAndGet("PRAGMA user_version").getInt();
   const int target = static_cast<int>(std::size(kMigrations));
@@ -97,7 +116,7 @@ std::unique_ptr<SQLite::Database> OpenDatabase(const std::string& path) {
   auto db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
   db->exec("PRAGMA journal_mode = WAL");
   db->exec("PRAGMA synchronous = NORMAL");
-  db->exec("PRAGMA busy_timeout = 5000");
+  sqlite3_busy_handler(db->getHandle(), RetryWhenBusy, nullptr);
   // 8 MiB page cache per connection (SQLite's default is 2 MiB): with the default, reading
   // pages back with pread() took a fifth of the gateway's CPU under load (bench/README.md).
   db->exec("PRAGMA cache_size = -8192");
