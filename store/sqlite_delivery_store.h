@@ -1,9 +1,9 @@
 // SQLite implementation of webhook::DeliveryStore (inbox and outbox) in the same file as
-// the conversation state. WAL; inbox commits are synchronous=FULL (they survive a killed
-// process and a power cut, because a 200 is only sent after them), and concurrent webhooks
-// share one commit (group commit). One connection behind a mutex;
-// every state change is a single statement or transaction, so a second process on a shared database
-// would see consistent claims.
+// the conversation state. WAL at synchronous=NORMAL; inbox commits are then fsynced (WalSync,
+// outside the connection's lock), because a 200 promises that the message survives a power
+// cut, and concurrent webhooks share one commit and one fsync (group commit). One connection behind
+// a mutex; every state change is a single statement or transaction, so a second process on a shared
+// database would see consistent claims.
 #pragma once
 
 #include <condition_variable>
@@ -12,6 +12,7 @@
 #include <string>
 
 #include "store/statement_cache.h"
+#include "store/wal_sync.h"
 #include "webhook/delivery_store.h"
 
 namespace SQLite {
@@ -63,7 +64,7 @@ class SqliteDeliveryStore final : public webhook::DeliveryStore {
   Status Ping() override;
 
  private:
-  explicit SqliteDeliveryStore(std::unique_ptr<SQLite::Database> db);
+  SqliteDeliveryStore(std::unique_ptr<SQLite::Database> db, std::unique_ptr<WalSync> wal_sync);
   // One webhook's batch waiting for the group commit.
   struct PendingInsert {
     std::vector<webhook::AcceptedMessage>* batch;
@@ -75,7 +76,8 @@ class SqliteDeliveryStore final : public webhook::DeliveryStore {
 
   std::mutex mu_;  // the connection
   std::unique_ptr<SQLite::Database> db_;
-  StatementCache stmts_{*db_};  // after db_: statements go before their connection
+  StatementCache stmts_{*db_};         // after db_: statements go before their connection
+  std::unique_ptr<WalSync> wal_sync_;  // null: the connection commits at synchronous=FULL
   // Group commit: webhooks arriving while a commit is running wait and share the next one,
   // so N concurrent webhooks cost one fsync, not N.
   std::mutex group_mu_;
