@@ -117,6 +117,7 @@ Result<std::unique_ptr<Gateway>> Gateway::Start(const bot::GatewayConfig& config
   so.host = webhook.server.host;
   so.port = options.port >= 0 ? options.port : webhook.server.port;
   so.max_body_bytes = webhook.server.max_body_bytes;
+  so.connection_threads = webhook.server.connection_threads;
   so.web_dir = webhook.server.web_dir;
   g->server_ = std::make_unique<WebhookServer>(so, std::move(endpoints), config, *g->dispatcher_,
                                                g->metrics_, g->pseudonym_);

@@ -3,9 +3,11 @@
 #include <httplib.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <random>
 
+#include "webhook/connection_threads.h"
 #include "webhook/crypto.h"
 #include "webhook/json_body.h"
 #include "webhook/staff/staff_api.h"
@@ -129,6 +131,8 @@ Status WebhookServer::Start() {
   http_ = std::make_unique<httplib::Server>();
   http_->set_payload_max_length(options_.max_body_bytes);  // httplib answers 413 itself
   http_->set_tcp_nodelay(true);  // small answers on kept-alive connections, sent at once
+  const size_t threads = static_cast<size_t>(std::max(1, options_.connection_threads));
+  http_->new_task_queue = [threads] { return new ConnectionThreads(threads); };
   http_->set_exception_handler(
       [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
         // Handlers do not throw; if a library does, answer 500 (the platform retries) and live on.

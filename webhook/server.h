@@ -40,6 +40,7 @@ struct ServerOptions {
   int port = 8080;                  // 0: any free port (tests); see port()
   size_t max_body_bytes = 1 << 20;  // larger bodies get 413
   int max_json_depth = 32;          // deeper nesting gets 400 without being parsed
+  int connection_threads = 128;     // connections served at once (ConnectionThreads)
   // The staff web inbox's folder, served at /staff/ (webhook/static_files.h); "" or a folder
   // without index.html: not served (logged at start).
   std::string web_dir;

@@ -37,7 +37,10 @@ struct ServerConfig {
   int port = 8080;
   size_t max_body_bytes = 1 << 20;  // larger bodies get 413; Meta batches stay far below
   int workers = 2;                  // threads that run the engine and send replies
-  int send_timeout_seconds = 10;    // per call to a platform's send API
+  // Connections served at once (one thread each while the connection stays open, started
+  // when needed; webhook/connection_threads.h). More wait for a free thread.
+  int connection_threads = 128;
+  int send_timeout_seconds = 10;  // per call to a platform's send API
   // Texts and user ids of finished messages are anonymised after this many days (checked
   // every hour while serving); 0 turns the automatic run off (then run `wache erase
   // --older-than-days N` from cron).
