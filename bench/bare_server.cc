@@ -1,5 +1,6 @@
 // wache_bench_bare: the ceiling of the benchmark. The same cpp-httplib as `wache serve`, set
-// up the same way (thread pool default, TCP_NODELAY, 1 MB body limit), answering every
+// up the same way (TCP_NODELAY, 1 MB body limit; httplib's default pool of 8 connection
+// threads, enough for the generator's 4 connections), answering every
 // POST /webhook/whatsapp with 200 "EVENT_RECEIVED" and doing nothing else: what this machine
 // can take through this HTTP server before any signature, JSON or SQLite work.
 //
