@@ -5,11 +5,6 @@
 // server.connection_threads is the cap.
 #include "webhook/connection_threads.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
@@ -93,18 +88,7 @@ TEST(ConnectionThreadsTest, BeyondTheCapConnectionsWaitAndAreServedLater) {
 // staying open, as a platform's connection pool does.
 class ServerConnectionsTest : public StaffGatewayTest {
  protected:
-  int Connect() {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<uint16_t>(gateway_->port()));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-      ::close(fd);
-      return -1;
-    }
-    return fd;
-  }
+  int Connect() { return ConnectToLocalPort(gateway_->port()); }
   // Sends GET /healthz (keep-alive) and waits up to `timeout` for the answer's first bytes.
   static bool Answered(int fd, std::chrono::milliseconds timeout) {
     const std::string request = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";

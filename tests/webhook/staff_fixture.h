@@ -8,8 +8,12 @@
 //   (supervisor, all).
 #pragma once
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
@@ -30,6 +34,21 @@
 #include "webhook/staff/staff_config.h"
 
 namespace wache::webhook {
+
+// A plain TCP connection to the local server (no HTTP client in between, so tests decide
+// every byte and when the connection closes). -1 if it cannot connect.
+inline int ConnectToLocalPort(int port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
 
 // A clock the test moves; read by the gateway's threads at the same time (hence atomic).
 // Starts at the real time, so the platforms' timestamps look current.

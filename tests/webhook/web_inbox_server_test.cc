@@ -1,11 +1,6 @@
 // The staff web inbox on the gateway's server: served at /staff/ with its security headers,
 // the staff API still answering under /staff/api, and request targets sent byte for byte
 // (no client normalising them first) never reaching a file outside web/inbox.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include "tests/webhook/staff_fixture.h"
 
 namespace wache::webhook {
@@ -21,15 +16,8 @@ class WebInboxServerTest : public StaffGatewayTest {
 
   // Sends `target` exactly as given in a GET request line; returns the whole answer.
   std::string RawGet(const std::string& target) {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<uint16_t>(gateway_->port()));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-      ::close(fd);
-      return "";
-    }
+    int fd = ConnectToLocalPort(gateway_->port());
+    if (fd < 0) return "";
     const std::string request =
         "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
     ::send(fd, request.data(), request.size(), 0);
