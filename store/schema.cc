@@ -79,8 +79,8 @@ const char* const kMigrations[] = {
 // at a time; the others get SQLITE_BUSY and retry. SQLite's own handler (busy_timeout)
 // sleeps 1 ms before the first retry, then 2, 5, 10 ms..., while our write transactions take
 // tens of microseconds: under load the workers slept about 500 times a second, a
-// millisecond each, for locks that were free again long before (bench/README.md, "Waiting
-// for the write lock"). This one retries after 20 us, doubling to 1 ms, for 5 s in all.
+// millisecond each, for locks that were free again long before (bench/README.md, "Taking
+// the waits out of the store"). This one retries after 20 us, doubling to 1 ms, for 5 s in all.
 int RetryWhenBusy(void* /*unused*/, int attempt) {
   constexpr int kDoublings = 6;                    // 20, 40, ... 640 us
   constexpr int kMaxAttempts = kDoublings + 5000;  // then 1 ms each: about 5 s in all

@@ -13,9 +13,8 @@ class Database;
 namespace wache::store {
 
 // Opens (creating if needed) the database file: WAL, synchronous=NORMAL (a commit survives
-// a killed process), retries of about 5 s when another
-// connection is writing, schema migrated. Throws
-// (SQLiteCpp) on failure; the stores catch it and return a Status.
+// a killed process), retries for about 5 s while another connection is writing, schema
+// migrated. Throws (SQLiteCpp) on failure; the stores catch it and return a Status.
 std::unique_ptr<SQLite::Database> OpenDatabase(const std::string& path);
 
 }  // namespace wache::store

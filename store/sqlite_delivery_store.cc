@@ -161,17 +161,18 @@ void SqliteDeliveryStore::CommitGroup(std::vector<PendingInsert*>& group) {
   });
   lock.unlock();
   // The fsync that the 200 waits for, without the connection: workers and senders go on
-  // meanwhile (bench/README.md, "The inbox fsync outside the lock").
+  // meanwhile (bench/README.md, "Taking the waits out of the store").
   if (committed.ok() && wal_sync_) {
     if (Status synced = wal_sync_->Sync(); !synced.ok()) {
-      // The rows may be stored, but nobody may rely on them: 503, and the platform's
-      // redelivery is then a duplicate that changes nothing; they are answered from the
-      // inbox after the next start (PendingInbound).
+      // Stored, but not known to be on disk: answered like a failed commit (below).
       committed = Status::Error("inbox insert failed: " + synced.message());
     }
   }
   if (!committed.ok()) {
-    // Nothing of the group is stored: every webhook in it gets the error (503, redelivered).
+    // Every webhook of the group gets the error (503, redelivered). Either nothing was stored,
+    // or (a failed fsync) the rows are stored but not known to be on disk: they are not
+    // handed to the workers now, the redelivery is a duplicate, and PendingInbound answers
+    // them at the next start.
     for (PendingInsert* p : group) {
       p->result = committed.status();
       for (auto& m : *p->batch) m.inbox_id = 0;

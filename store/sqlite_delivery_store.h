@@ -1,9 +1,9 @@
 // SQLite implementation of webhook::DeliveryStore (inbox and outbox) in the same file as
 // the conversation state. WAL at synchronous=NORMAL; inbox commits are then fsynced (WalSync,
 // outside the connection's lock), because a 200 promises that the message survives a power
-// cut, and concurrent webhooks share one commit and one fsync (group commit). One connection behind
-// a mutex; every state change is a single statement or transaction, so a second process on a shared
-// database would see consistent claims.
+// cut, and concurrent webhooks share one commit and one fsync (group commit). One connection
+// behind a mutex; every state change is a single statement or transaction, so a second
+// process on a shared database would see consistent claims.
 #pragma once
 
 #include <condition_variable>
