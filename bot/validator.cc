@@ -1,9 +1,11 @@
 #include "bot/validator.h"
 
+#include <functional>
 #include <map>
 #include <set>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 
 #include "bot/normalizer.h"
 #include "bot/parallel.h"
@@ -568,12 +570,6 @@ class Checker {
 
   // Same keyword in two places, or a normal keyword that an interrupt flow always catches.
   void CheckTriggerOverlaps() {
-    struct Seen {
-      const Flow* flow;
-      SourceLocation where;
-    };
-    // priority + language + normalised keyword → uses, in file order
-    std::unordered_map<std::string, std::vector<Seen>> seen;
     // Normalising every keyword and matching the ordinary ones against the interrupt flows
     // is most of `wache check` over many files. Each distinct keyword text is examined once
     // (station flows repeat each other's words), on the available cores, and reported in
@@ -585,70 +581,95 @@ class Checker {
     struct Examined {
       const std::string* text = nullptr;
       bool ordinary = false;  // some use can be shadowed: match it against the interrupts
-      NormalizedText normalized;
+      std::string normalized;
       std::vector<TriggerMatch> interrupts;  // interrupt flows that answer it alone
     };
+    // Every keyword of every flow, in file order.
+    struct Use {
+      const Flow* flow;
+      const Keyword* keyword;
+      size_t examined;  // its entry in `texts`
+    };
+    std::vector<Use> uses;
     std::vector<Examined> texts;
     std::unordered_map<std::string_view, size_t> text_index;
-    std::vector<size_t> of_keyword;  // each keyword's entry in `texts`, in file order
     for (const auto& f : pb_.flows.flows) {
       for (const auto& t : f.triggers) {
         for (const auto& k : t.keywords) {
           auto [it, added] = text_index.try_emplace(k.text, texts.size());
           if (added) texts.push_back({&k.text});
           texts[it->second].ordinary |= ordinary(f, k);
-          of_keyword.push_back(it->second);
+          uses.push_back({&f, &k, it->second});
         }
       }
     }
     ParallelFor(texts.size(), [&](size_t i) {
       Examined& e = texts[i];
-      e.normalized = Normalize(*e.text);
-      if (e.ordinary)
-        e.interrupts = pb_.matcher->Match(Priority::kInterrupt, e.normalized, *e.text);
+      NormalizedText n = Normalize(*e.text);
+      if (e.ordinary) e.interrupts = pb_.matcher->Match(Priority::kInterrupt, n, *e.text);
+      e.normalized = std::move(n.text);
     });
-    size_t next = 0;
-    for (const auto& f : pb_.flows.flows) {
-      for (const auto& t : f.triggers) {
-        for (const auto& k : t.keywords) {
-          const Examined& examined = texts[of_keyword[next++]];
-          const NormalizedText& n = examined.normalized;
-          // Where the wildcards sit matters: "*tattoo" and "tattoo*" are different keywords.
-          const bool lead = !k.text.empty() && k.text.front() == '*';
-          const bool trail = !k.text.empty() && k.text.back() == '*';
-          std::string id = std::to_string(static_cast<int>(f.priority)) + "|" + k.language + "|" +
-                           (lead ? "*" : "") + n.text + (trail ? "*" : "");
-          std::vector<Seen>& earlier = seen[id];
-          for (const Seen& e : earlier) {
-            std::string other = e.where.file + ":" + std::to_string(e.where.line) + ":" +
-                                std::to_string(e.where.column);
-            // A station's own flow may take a word of a flow for everyone: for that
-            // station's accounts it answers instead (the engine prefers it).
-            const bool station_answers_instead = e.flow->stations.empty() != f.stations.empty();
-            if (e.flow == &f) {
-              diags_.Warning(k.where, "duplicate keyword '" + k.text + "' in flow '" + f.name +
-                                          "' (also at " + other + ")");
-              break;
-            }
-            if (!station_answers_instead && ShareAnAccount(*e.flow, f)) {
-              diags_.Warning(k.where, "keyword '" + k.text + "' also triggers flow '" +
-                                          e.flow->name + "' (" + other +
-                                          "); only one of them can answer it");
-              break;
-            }
+
+    // Two uses are the same keyword when priority, language, normalised text and the place
+    // of the wildcards ("*tattoo" and "tattoo*" differ) are. The uses of one keyword form a
+    // chain through `next_use`, in file order, so that each is compared with those before it
+    // without a list per keyword (thousands of small allocations over 200 files).
+    struct Same {
+      Priority priority;
+      std::string_view language, normalized;
+      bool lead, trail;
+      bool operator==(const Same&) const = default;
+    };
+    struct SameHash {
+      size_t operator()(const Same& s) const {
+        size_t h = std::hash<std::string_view>()(s.normalized);
+        h = h * 31 + std::hash<std::string_view>()(s.language);
+        return h * 8 + static_cast<size_t>(s.priority) * 4 + s.lead * 2 + s.trail;
+      }
+    };
+    std::unordered_map<Same, std::pair<size_t, size_t>, SameHash> first_last;  // of a chain
+    first_last.reserve(uses.size());
+    constexpr size_t kNone = static_cast<size_t>(-1);
+    std::vector<size_t> next_use(uses.size(), kNone);
+    for (size_t u = 0; u < uses.size(); ++u) {
+      const Flow& f = *uses[u].flow;
+      const Keyword& k = *uses[u].keyword;
+      const Examined& examined = texts[uses[u].examined];
+      const Same same{f.priority, k.language, examined.normalized,
+                      !k.text.empty() && k.text.front() == '*',
+                      !k.text.empty() && k.text.back() == '*'};
+      auto [chain, first] = first_last.try_emplace(same, u, u);
+      if (!first) {
+        for (size_t e = chain->second.first; e != kNone; e = next_use[e]) {
+          const Flow& earlier = *uses[e].flow;
+          const SourceLocation& at = uses[e].keyword->where;
+          const std::string other =
+              at.file + ":" + std::to_string(at.line) + ":" + std::to_string(at.column);
+          // A station's own flow may take a word of a flow for everyone: for that
+          // station's accounts it answers instead (the engine prefers it).
+          const bool station_answers_instead = earlier.stations.empty() != f.stations.empty();
+          if (&earlier == &f) {
+            diags_.Warning(k.where, "duplicate keyword '" + k.text + "' in flow '" + f.name +
+                                        "' (also at " + other + ")");
+            break;
           }
-          earlier.push_back(Seen{&f, k.where});
-          if (!ordinary(f, k)) continue;
-          std::vector<TriggerMatch> hits = examined.interrupts;
-          std::erase_if(hits, [&](const TriggerMatch& h) { return !ShareAnAccount(*h.flow, f); });
-          if (!hits.empty()) {
-            diags_.Warning(k.where, "keyword '" + k.text + "' is shadowed: the interrupt flow '" +
-                                        hits.front().flow->name + "' answers it first (matched '" +
-                                        hits.front().matched +
-                                        "'); remove it here or add an "
-                                        "'except:' phrase there");
+          if (!station_answers_instead && ShareAnAccount(earlier, f)) {
+            diags_.Warning(k.where, "keyword '" + k.text + "' also triggers flow '" + earlier.name +
+                                        "' (" + other + "); only one of them can answer it");
+            break;
           }
         }
+        next_use[chain->second.second] = u;
+        chain->second.second = u;
+      }
+      if (!ordinary(f, k)) continue;
+      for (const TriggerMatch& hit : examined.interrupts) {
+        if (!ShareAnAccount(*hit.flow, f)) continue;
+        diags_.Warning(k.where, "keyword '" + k.text + "' is shadowed: the interrupt flow '" +
+                                    hit.flow->name + "' answers it first (matched '" + hit.matched +
+                                    "'); remove it here or add an "
+                                    "'except:' phrase there");
+        break;
       }
     }
   }
