@@ -15,7 +15,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::map<std::string, std::string> ReadVariables(YamlReader& r, const YAML::Node& node) {
+std::map<std::string, std::string> ReadVariables(YamlReader& r, const YamlNode& node) {
   std::map<std::string, std::string> out;
   if (!node) return out;
   if (!node.IsMap()) {
@@ -80,7 +80,7 @@ std::vector<std::string> GatewayConfig::VariableNames() const {
 }
 
 namespace {
-void ReadConfig(const YAML::Node& root, const std::string& name, const std::string& base_dir,
+void ReadConfig(const YamlNode& root, const std::string& name, const std::string& base_dir,
                 GatewayConfig& cfg, Diagnostics& diags);
 }  // namespace
 
@@ -96,7 +96,7 @@ GatewayConfig LoadConfigString(const std::string& yaml, const std::string& name,
 }
 
 namespace {
-void ReadConfig(const YAML::Node& root, const std::string& name, const std::string& base_dir,
+void ReadConfig(const YamlNode& root, const std::string& name, const std::string& base_dir,
                 GatewayConfig& cfg, Diagnostics& diags) {
   YamlReader r(name, diags);
   if (!root.IsMap()) {
@@ -120,12 +120,12 @@ void ReadConfig(const YAML::Node& root, const std::string& name, const std::stri
 
   // One layer of settings (defaults, a station, an account) applied over the layers
   // before it; `layer` names it for `wache config show`.
-  auto origin = [&](const YAML::Node& node, const std::string& layer) {
+  auto origin = [&](const YamlNode& node, const std::string& layer) {
     SourceLocation at = r.At(node);
     return layer + " (" + fs::path(at.file).filename().string() + ":" + std::to_string(at.line) +
            ")";
   };
-  auto read_calendar = [&](const YAML::Node& node, const std::string& layer, Account& a) {
+  auto read_calendar = [&](const YamlNode& node, const std::string& layer, Account& a) {
     if (!node) return;
     if (!node.IsMap()) {
       diags.Error(r.At(node),
@@ -170,7 +170,7 @@ void ReadConfig(const YAML::Node& root, const std::string& name, const std::stri
       a.origin["calendar.staffed"] = origin(node["staffed"], layer);
     }
     auto read_list = [&](const char* key, auto parse, auto& out) {
-      const YAML::Node& list = node[key];
+      const YamlNode& list = node[key];
       if (!list) return;
       out.clear();
       a.origin[std::string("calendar.") + key] = origin(list, layer);
@@ -194,7 +194,7 @@ void ReadConfig(const YAML::Node& root, const std::string& name, const std::stri
     read_list(
         "openings", [](std::string_view t) { return calendar::ParseOpening(t); }, spec.openings);
   };
-  auto read_common = [&](const YAML::Node& node, const std::string& layer, Account& a) {
+  auto read_common = [&](const YamlNode& node, const std::string& layer, Account& a) {
     if (node["language"]) {
       a.language = r.String(node["language"], "a language code").value_or(a.language);
       a.origin["language"] = origin(node["language"], layer);
@@ -208,7 +208,7 @@ void ReadConfig(const YAML::Node& root, const std::string& name, const std::stri
       a.origin["conversation_timeout_minutes"] =
           origin(node["conversation_timeout_minutes"], layer);
     }
-    if (const YAML::Node& vars = node["variables"]) {
+    if (const YamlNode& vars = node["variables"]) {
       for (auto& [k, v] : ReadVariables(r, vars)) {
         a.variables[k] = v;
         a.origin["variables." + k] = origin(vars[k] ? vars[k] : vars, layer);
@@ -218,20 +218,20 @@ void ReadConfig(const YAML::Node& root, const std::string& name, const std::stri
   };
 
   Account defaults;
-  if (const YAML::Node& d = root["defaults"]) {
+  if (const YamlNode& d = root["defaults"]) {
     r.CheckKeys(d, {"language", "conversation_timeout_minutes", "variables", "calendar"},
                 "'defaults'");
     read_common(d, "defaults", defaults);
   }
   // Stations (authorities): each is the defaults with its own overrides.
   std::map<std::string, Account> stations;
-  if (const YAML::Node& list = root["stations"]) {
+  if (const YamlNode& list = root["stations"]) {
     if (!list.IsMap()) {
       diags.Error(r.At(list), "stations: is a map of station ids, e.g. 'koeln: { name: ... }'");
     } else {
       for (const auto& kv : list) {
         std::string id = r.Key(kv.first);
-        const YAML::Node& node = kv.second;
+        const YamlNode& node = kv.second;
         Account st = defaults;
         if (!node.IsMap()) {
           diags.Error(r.At(node), "station '" + id +
@@ -255,7 +255,7 @@ void ReadConfig(const YAML::Node& root, const std::string& name, const std::stri
                                                  "language",    "conversation_timeout_minutes",
                                                  "variables",   "credentials",
                                                  "station",     "calendar"};
-  if (const YAML::Node& accounts = root["accounts"]) {
+  if (const YamlNode& accounts = root["accounts"]) {
     if (!accounts.IsSequence()) {
       diags.Error(r.At(accounts), "accounts: is a list, each account starting with '- id: ...'");
     } else {

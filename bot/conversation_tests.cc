@@ -56,7 +56,7 @@ class TestCase {
 
   // Returns true if every step passed. Stops at the first failure: later steps would only
   // report consequences of it.
-  bool Run(const YAML::Node& steps) {
+  bool Run(const YamlNode& steps) {
     if (!steps.IsSequence()) return Fail(r_.At(steps), "steps: must be a list");
     for (const auto& step : steps) {
       if (!step.IsMap()) return Fail(r_.At(step), "a step is a map like '- user: hallo'");
@@ -70,7 +70,7 @@ class TestCase {
   }
 
  private:
-  bool RunStep(const YAML::Node& step) {
+  bool RunStep(const YamlNode& step) {
     SourceLocation at = r_.At(step);
     if (step["wait"]) {
       long secs = ParseDuration(step["wait"].Scalar());

@@ -18,7 +18,7 @@ bool IsLanguageCode(const std::string& s) {
 }
 
 // keywords: [a, b]  or  keywords: { any: [...], de: [...], en: [...] }
-std::vector<Keyword> ReadKeywords(YamlReader& r, const YAML::Node& node, const std::string& what) {
+std::vector<Keyword> ReadKeywords(YamlReader& r, const YamlNode& node, const std::string& what) {
   std::vector<Keyword> out;
   if (node.IsMap()) {
     for (const auto& kv : node) {
@@ -52,13 +52,13 @@ std::vector<Keyword> ReadKeywords(YamlReader& r, const YAML::Node& node, const s
   return out;
 }
 
-std::vector<Pattern> ReadPatterns(YamlReader& r, const YAML::Node& node) {
+std::vector<Pattern> ReadPatterns(YamlReader& r, const YamlNode& node) {
   std::vector<Pattern> out;
   for (auto& [text, where] : r.StringList(node, "RE2 pattern")) out.push_back({text, where});
   return out;
 }
 
-Trigger ReadTrigger(YamlReader& r, const YAML::Node& node) {
+Trigger ReadTrigger(YamlReader& r, const YamlNode& node) {
   Trigger t;
   t.where = r.At(node);
   if (!node.IsMap()) {
@@ -68,7 +68,7 @@ Trigger ReadTrigger(YamlReader& r, const YAML::Node& node) {
   r.CheckKeys(node, {"keywords", "all_of", "patterns", "raw_patterns", "except", "start_at"},
               "'when'");
   if (node["keywords"]) t.keywords = ReadKeywords(r, node["keywords"], "keyword");
-  if (const YAML::Node& groups = node["all_of"]) {
+  if (const YamlNode& groups = node["all_of"]) {
     if (!groups.IsSequence() || groups.size() < 2) {
       r.diags().Error(r.At(groups),
                       "all_of: is a list of at least two keyword groups, e.g. "
@@ -90,7 +90,7 @@ Trigger ReadTrigger(YamlReader& r, const YAML::Node& node) {
 }
 
 // Reads next:/flow:/end: from a step, choice or rule. `step_key` is "next" or "then".
-Target ReadTarget(YamlReader& r, const YAML::Node& node, const std::string& step_key) {
+Target ReadTarget(YamlReader& r, const YamlNode& node, const std::string& step_key) {
   Target t;
   if (node[step_key]) t.step = r.String(node[step_key], "a step id").value_or("");
   if (node["flow"]) t.flow = r.String(node["flow"], "a flow name").value_or("");
@@ -102,7 +102,7 @@ Target ReadTarget(YamlReader& r, const YAML::Node& node, const std::string& step
   return t;
 }
 
-Choice ReadChoice(YamlReader& r, const YAML::Node& node) {
+Choice ReadChoice(YamlReader& r, const YamlNode& node) {
   Choice c;
   c.where = r.At(node);
   if (!node.IsMap()) {
@@ -127,7 +127,7 @@ Choice ReadChoice(YamlReader& r, const YAML::Node& node) {
   return c;
 }
 
-Step ReadStep(YamlReader& r, const YAML::Node& node) {
+Step ReadStep(YamlReader& r, const YamlNode& node) {
   Step s;
   s.where = r.At(node);
   if (!node.IsMap()) {
@@ -167,7 +167,7 @@ Step ReadStep(YamlReader& r, const YAML::Node& node) {
                     "'choices:' only work with 'ask:'; did you mean 'ask: " + s.say + "'?");
   }
   if (node["if_not_understood"]) {
-    const YAML::Node& rule = node["if_not_understood"];
+    const YamlNode& rule = node["if_not_understood"];
     s.has_if_not_understood = true;
     s.if_not_understood.where = r.At(rule);
     if (!s.is_ask()) {
@@ -198,7 +198,7 @@ Step ReadStep(YamlReader& r, const YAML::Node& node) {
   return s;
 }
 
-void ReadFlow(YamlReader& r, const YAML::Node& root, FlowSet& out) {
+void ReadFlow(YamlReader& r, const YamlNode& root, FlowSet& out) {
   if (root.IsNull()) {
     r.diags().Error({r.file(), 1, 1}, "empty flow file; start with 'flow: <name>' and 'steps:'");
     return;
@@ -249,14 +249,14 @@ void ReadFlow(YamlReader& r, const YAML::Node& root, FlowSet& out) {
       f.stations.push_back(station);
     }
   }
-  if (const YAML::Node& when = root["when"]) {
+  if (const YamlNode& when = root["when"]) {
     if (when.IsSequence()) {
       for (const auto& t : when) f.triggers.push_back(ReadTrigger(r, t));
     } else {
       f.triggers.push_back(ReadTrigger(r, when));
     }
   }
-  if (const YAML::Node& steps = root["steps"]) {
+  if (const YamlNode& steps = root["steps"]) {
     if (!steps.IsSequence()) {
       r.diags().Error(r.At(steps), "steps: must be a list, each step starting with '- '");
     } else {

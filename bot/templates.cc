@@ -17,7 +17,7 @@ bool IsVariableChar(char c) {
 }
 
 // Reads a text node: a string, or a list of strings (variations).
-std::vector<std::string> ReadVariations(YamlReader& r, const YAML::Node& node) {
+std::vector<std::string> ReadVariations(YamlReader& r, const YamlNode& node) {
   std::vector<std::string> out;
   for (auto& [text, where] : r.StringList(node, "text")) {
     if (text.empty()) r.diags().Error(where, "empty text");
@@ -26,7 +26,7 @@ std::vector<std::string> ReadVariations(YamlReader& r, const YAML::Node& node) {
   return out;
 }
 
-void ReadTemplates(YamlReader& r, const YAML::Node& root, const std::string& language,
+void ReadTemplates(YamlReader& r, const YamlNode& root, const std::string& language,
                    std::map<std::string, TemplateText>& out) {
   if (root.IsNull()) {
     r.diags().Warning({r.file(), 1, 1}, "empty template file");
@@ -43,7 +43,7 @@ void ReadTemplates(YamlReader& r, const YAML::Node& root, const std::string& lan
     std::string key = r.Key(kv.first);
     TemplateText t;
     t.where = r.At(kv.first);
-    const YAML::Node& v = kv.second;
+    const YamlNode& v = kv.second;
     if (v.IsScalar() || v.IsSequence()) {
       t.variations = ReadVariations(r, v);
     } else if (v.IsMap()) {

@@ -1,7 +1,6 @@
 #include "webhook/playbook_reloader.h"
 
 #include <spdlog/spdlog.h>
-#include <yaml-cpp/yaml.h>
 
 #include "bot/flow_loader.h"
 #include "bot/templates.h"
@@ -22,18 +21,14 @@ std::string AccountsKey(const bot::GatewayConfig& c) {
   return key + c.flows_dir + '\n' + c.templates_dir + '\n' + c.database;
 }
 
-// The config file's server: and platforms: sections as YAML text ("" if unreadable: then
-// LoadConfig reports the file).
+// The config file's server: and platforms: sections in canonical form ("" if unreadable:
+// then LoadConfig reports the file). Comments and layout do not count as a change.
 std::string RestartOnlySections(const std::string& file) {
   if (file.empty()) return "";
-  try {
-    YAML::Node root = YAML::LoadFile(file);
-    YAML::Emitter out;
-    out << root["server"] << root["platforms"];
-    return out.c_str();
-  } catch (const std::exception&) {
-    return "";
-  }
+  bot::Diagnostics ignored;
+  auto root = bot::LoadYamlFile(file, ignored);
+  if (!root) return "";
+  return (*root)["server"].Canonical() + "\n" + (*root)["platforms"].Canonical();
 }
 
 }  // namespace

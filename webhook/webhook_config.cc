@@ -12,7 +12,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-SecretRef ReadSecret(bot::YamlReader& r, const YAML::Node& node, const std::string& what,
+SecretRef ReadSecret(bot::YamlReader& r, const bot::YamlNode& node, const std::string& what,
                      const std::string& base_dir) {
   SecretRef ref;
   ref.where = r.At(node);
@@ -37,7 +37,7 @@ SecretRef ReadSecret(bot::YamlReader& r, const YAML::Node& node, const std::stri
   return ref;
 }
 
-void ReadServer(bot::YamlReader& r, const YAML::Node& node, ServerConfig& s) {
+void ReadServer(bot::YamlReader& r, const bot::YamlNode& node, ServerConfig& s) {
   if (!node.IsMap()) {
     r.diags().Error(r.At(node),
                     "server: is a map (host, port, max_body_kb, workers, connection_threads, "
@@ -77,7 +77,7 @@ void ReadServer(bot::YamlReader& r, const YAML::Node& node, ServerConfig& s) {
 
 // `{ messages: 15, minutes: 15 }` (also seconds: / hours:), for pacing and budgets.
 std::optional<std::pair<int, std::chrono::seconds>> ReadRate(bot::YamlReader& r,
-                                                             const YAML::Node& node,
+                                                             const bot::YamlNode& node,
                                                              const std::string& what,
                                                              std::vector<std::string> extra_keys) {
   const std::string form = what + " is a map like { messages: 15, minutes: 15 }";
@@ -106,17 +106,17 @@ std::optional<std::pair<int, std::chrono::seconds>> ReadRate(bot::YamlReader& r,
   return std::pair{*messages, std::chrono::seconds(secs)};
 }
 
-void ReadPolicy(bot::YamlReader& r, const std::string& name, const YAML::Node& node,
+void ReadPolicy(bot::YamlReader& r, const std::string& name, const bot::YamlNode& node,
                 PlatformPolicy& p) {
   const std::string prefix = "platforms." + name + ".";
-  if (const YAML::Node& pacing = node["pacing"]) {
+  if (const bot::YamlNode& pacing = node["pacing"]) {
     if (pacing.IsScalar() && pacing.Scalar() == "off") {
       p.pacing = {};
     } else if (auto rate = ReadRate(r, pacing, prefix + "pacing", {})) {
       p.pacing = {rate->first, rate->second};
     }
   }
-  if (const YAML::Node& budgets = node["dm_budget"]) {
+  if (const bot::YamlNode& budgets = node["dm_budget"]) {
     p.budgets.clear();
     if (budgets.IsScalar() && budgets.Scalar() == "off") return;
     if (!budgets.IsSequence()) {
@@ -142,7 +142,7 @@ void ReadPolicy(bot::YamlReader& r, const std::string& name, const YAML::Node& n
   if (node["emergency_reserve"]) {
     p.emergency_reserve = std::max(0, r.Int(node["emergency_reserve"], "a number").value_or(0));
   }
-  if (const YAML::Node& t = node["window_template"]) {
+  if (const bot::YamlNode& t = node["window_template"]) {
     if (!t.IsMap() || !t["name"]) {
       r.diags().Error(r.At(t), prefix +
                                    "window_template is a map like { name: wache_follow_up, "
@@ -151,7 +151,7 @@ void ReadPolicy(bot::YamlReader& r, const std::string& name, const YAML::Node& n
     }
     r.CheckKeys(t, {"name", "languages"}, prefix + "window_template");
     p.window_template.name = r.String(t["name"], "the template's name").value_or("");
-    if (const YAML::Node& langs = t["languages"]) {
+    if (const bot::YamlNode& langs = t["languages"]) {
       if (!langs.IsSequence()) {
         r.diags().Error(r.At(langs), "languages is a list like [de, en]");
       } else {
@@ -164,7 +164,7 @@ void ReadPolicy(bot::YamlReader& r, const std::string& name, const YAML::Node& n
   }
 }
 
-PlatformConfig ReadPlatform(bot::YamlReader& r, const std::string& name, const YAML::Node& node,
+PlatformConfig ReadPlatform(bot::YamlReader& r, const std::string& name, const bot::YamlNode& node,
                             const std::string& base_dir) {
   PlatformConfig p;
   p.where = r.At(node);
@@ -262,11 +262,11 @@ WebhookConfig LoadWebhookConfig(const std::string& path, const bot::GatewayConfi
   bot::GuardYaml(path, diags, [&] {
     bot::YamlReader r(path, diags);
     if (!root->IsMap()) return;  // bot/accounts.cc reports this
-    if (const YAML::Node& server = (*root)["server"]) ReadServer(r, server, cfg.server);
+    if (const bot::YamlNode& server = (*root)["server"]) ReadServer(r, server, cfg.server);
     if (!fs::path(cfg.server.web_dir).is_absolute() && !base_dir.empty()) {
       cfg.server.web_dir = (fs::path(base_dir) / cfg.server.web_dir).lexically_normal().string();
     }
-    if (const YAML::Node& platforms = (*root)["platforms"]) {
+    if (const bot::YamlNode& platforms = (*root)["platforms"]) {
       if (!platforms.IsMap()) {
         diags.Error(r.At(platforms),
                     "platforms: is a map with whatsapp:, messenger:, instagram:, x:");
@@ -295,11 +295,11 @@ WebhookConfig LoadWebhookConfig(const std::string& path, const bot::GatewayConfi
                                           "Meta's App Dashboard)");
       }
     }
-    if (const YAML::Node& accounts = (*root)["accounts"]; accounts && accounts.IsSequence()) {
+    if (const bot::YamlNode& accounts = (*root)["accounts"]; accounts && accounts.IsSequence()) {
       for (const auto& node : accounts) {
         if (!node.IsMap() || !node["credentials"]) continue;
         std::string id = node["id"] && node["id"].IsScalar() ? node["id"].Scalar() : "";
-        const YAML::Node& c = node["credentials"];
+        const bot::YamlNode& c = node["credentials"];
         AccountCredentials creds;
         if (!c.IsMap()) {
           diags.Error(r.At(c),

@@ -152,6 +152,17 @@ TEST_F(PlaybookReloaderTest, AddingAnAccountNeedsARestartAndIsRefusedWithThatRea
   EXPECT_EQ(Say("Hallo").flow, "greeting");  // still answering with the running version
 }
 
+TEST_F(PlaybookReloaderTest, AChangedServerSectionNeedsARestartButAnEditedCommentDoesNot) {
+  // Only a comment and the quoting change: the same settings, so the reload goes ahead.
+  Edit("config/wache.yaml", "  port: 8080\n", "  port: \"8080\"   # the gateway's port\n");
+  EXPECT_TRUE(reloader_->Reload().applied);
+  Edit("config/wache.yaml", "  port: \"8080\"", "  port: 8081");
+  auto outcome = reloader_->Reload();
+  EXPECT_FALSE(outcome.applied);
+  EXPECT_NE(outcome.report.find("server: or platforms: changed"), std::string::npos)
+      << outcome.report;
+}
+
 TEST_F(PlaybookReloaderTest, TheWatcherReloadsWhenAFileIsSaved) {
   reloader_->Watch(std::chrono::milliseconds(20));
   std::this_thread::sleep_for(std::chrono::milliseconds(50));

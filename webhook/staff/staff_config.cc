@@ -12,7 +12,7 @@ namespace {
 namespace fs = std::filesystem;
 
 // `{ env: NAME, file: PATH }`, as the platform secrets are written (webhook_config.cc).
-SecretRef ReadToken(bot::YamlReader& r, const YAML::Node& node, const std::string& base_dir) {
+SecretRef ReadToken(bot::YamlReader& r, const bot::YamlNode& node, const std::string& base_dir) {
   SecretRef ref;
   ref.where = r.At(node);
   ref.written = true;
@@ -35,7 +35,7 @@ SecretRef ReadToken(bot::YamlReader& r, const YAML::Node& node, const std::strin
   return ref;
 }
 
-StaffMemberConfig ReadMember(bot::YamlReader& r, const YAML::Node& node,
+StaffMemberConfig ReadMember(bot::YamlReader& r, const bot::YamlNode& node,
                              const std::set<std::string>& stations, const std::string& base_dir) {
   StaffMemberConfig m;
   m.where = r.At(node);
@@ -101,7 +101,7 @@ StaffConfig LoadStaffConfig(const std::string& path, const bot::GatewayConfig& g
   if (!root) return cfg;
   bot::GuardYaml(path, diags, [&] {
     if (!root->IsMap()) return;  // bot/accounts.cc reports this
-    const YAML::Node& staff = (*root)["staff"];
+    const bot::YamlNode& staff = (*root)["staff"];
     if (!staff) return;
     bot::YamlReader r(path, diags);
     if (!staff.IsSequence()) {
