@@ -215,10 +215,13 @@ void StoredOutbox::SendLoop() {
       if (!reads_.empty()) {
         read = std::move(reads_.front());
         reads_.pop_front();
+        ++reads_sending_;
       }
     }
     if (read) {
       sender_.MarkRead(read->account, read->account_ref, read->message_id);
+      std::lock_guard lock(mu_);
+      --reads_sending_;
       continue;
     }
     // Nothing due: sleep until the next retry is due, new replies arrive, or 1 s passes.
@@ -238,7 +241,12 @@ bool StoredOutbox::WaitDrained(std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
     auto c = store_.Counts();
-    if (c.ok() && c.value().pending == 0 && c.value().inflight == 0) return true;
+    bool reads_done;
+    {
+      std::lock_guard lock(mu_);
+      reads_done = reads_.empty() && reads_sending_ == 0;
+    }
+    if (reads_done && c.ok() && c.value().pending == 0 && c.value().inflight == 0) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   return false;

@@ -65,7 +65,7 @@ class StoredOutbox final : public Outbox {
   Result<int64_t> Enqueue(const OutboundMessage& reply, const LastInbound& cause,
                           const std::string& correlation_id);
 
-  // Waits until no reply is pending or in flight (tests). False on timeout.
+  // Waits until no reply and no mark-read is pending or in flight (tests). False on timeout.
   bool WaitDrained(std::chrono::milliseconds timeout);
 
  private:
@@ -93,6 +93,7 @@ class StoredOutbox final : public Outbox {
     std::string account, account_ref, message_id;
   };
   std::deque<PendingRead> reads_;
+  int reads_sending_ = 0;  // taken from reads_, call not finished (WaitDrained waits for it)
   std::condition_variable cv_;
   bool stopping_ = false;
   uint64_t wakeups_ = 0;
