@@ -30,11 +30,30 @@ Dispatcher::Dispatcher(bot::Engine& engine, const bot::GatewayConfig& accounts, 
 
 Dispatcher::~Dispatcher() { Stop(); }
 
+void Dispatcher::EnterAccept() {
+  std::unique_lock gate(gate_mu_);
+  gate_cv_.wait(gate, [&] { return !refill_waiting_; });
+  ++accepting_;
+}
+
+void Dispatcher::LeaveAccept() {
+  {
+    std::lock_guard gate(gate_mu_);
+    --accepting_;
+  }
+  gate_cv_.notify_all();
+}
+
 Status Dispatcher::Accept(std::vector<AcceptedMessage> batch) {
   {
     std::lock_guard lock(mu_);
     if (stopping_) return Status::Error("shutting down");
   }
+  EnterAccept();
+  struct Leave {
+    Dispatcher* d;
+    ~Leave() { d->LeaveAccept(); }
+  } leave{this};
   // Committed before the server answers 200. Platforms deliver at least once and retry
   // at the same moment: the unique key decides atomically which copy is new.
   auto inserted = store_.InsertInbound(batch, clock_.Now());
@@ -179,7 +198,16 @@ void Dispatcher::Refill(std::unique_lock<std::mutex>& lock) {
   const size_t room = max_queued_ - pending_;
   const size_t limit = room + in_memory_.size();
   lock.unlock();
-  auto pending = store_.PendingInbound(limit);
+  Result<std::vector<InboxRecord>> pending = [&] {
+    std::unique_lock gate(gate_mu_);
+    refill_waiting_ = true;
+    gate_cv_.wait(gate, [&] { return accepting_ == 0; });
+    auto read = store_.PendingInbound(limit);
+    refill_waiting_ = false;
+    gate.unlock();
+    gate_cv_.notify_all();
+    return read;
+  }();
   lock.lock();
   refilling_ = false;
   if (!pending.ok()) {

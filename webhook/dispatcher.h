@@ -125,6 +125,20 @@ class Dispatcher final : public Inbox {
   uint64_t spills_ = 0;  // counts spilled messages; a refill that saw none may clear spilled_
   std::set<int64_t> in_memory_;
   std::set<int64_t> done_since_refill_;
+
+  // Accept's inbox commit with its Enqueue, and Refill's read of the inbox, exclude each
+  // other. Between the commit (and its WAL sync) and the Enqueue, a row is in the inbox,
+  // unhandled and not yet in memory: a refill reading then took it too, and the message was
+  // queued twice (the engine ran twice; the second reply was dropped as a duplicate).
+  // Accepts run side by side; a waiting refill goes first, and new accepts wait for its one
+  // short read, so a steady flood of webhooks cannot keep it out.
+  void EnterAccept();
+  void LeaveAccept();
+  std::mutex gate_mu_;
+  std::condition_variable gate_cv_;
+  int accepting_ = 0;
+  bool refill_waiting_ = false;
+
   std::vector<std::thread> threads_;
 };
 
