@@ -304,10 +304,12 @@ std::unique_ptr<Matcher> Matcher::Build(const FlowSet& flows, const TemplateSet&
   }
   static std::atomic<uint64_t> serials{0};
   m->serial_ = ++serials;
+  m->builder_ = std::this_thread::get_id();
   return m;
 }
 
 const RE2& Matcher::ThreadCopy(const CompiledPattern& p) const {
+  if (std::this_thread::get_id() == builder_) return *p.re;
   // One Matcher at a time per thread: a live reload's new Matcher replaces the copies.
   struct Copies {
     uint64_t serial = 0;

@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "bot/diagnostics.h"
@@ -92,8 +93,12 @@ class Matcher {
   // with one RE2 object bounce that lock (and its neighbours' cache lines) between cores:
   // the intake and the workers match every message, and `wache check` on two threads took
   // 23 to 38 ms for its shadowing check depending on where the patterns happened to lie in
-  // memory. Each thread therefore searches with its own copies, compiled on first use.
+  // memory. Each thread therefore searches with its own copies, compiled on first use;
+  // the thread that built the Matcher searches with the originals (in `wache check` it is
+  // one of the two threads of the shadowing check, and compiling a third set of 200 files'
+  // patterns cost more than the check's searches).
   const RE2& ThreadCopy(const CompiledPattern& p) const;
+  std::thread::id builder_;   // uses the originals
   uint64_t serial_ = 0;       // unique per Matcher, for the threads' copies
   size_t pattern_count_ = 0;  // CompiledPattern::id runs from 0 to this
 
