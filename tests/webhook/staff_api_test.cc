@@ -245,7 +245,9 @@ TEST_F(StaffApiTest, AReplyThatWasNotDeliveredSaysWhyWithoutItsText) {
   EXPECT_EQ(reason.find("Rückruf"), std::string::npos);
   // Delivered replies carry no reason.
   for (const auto& e : view.body["transcript"]) {
-    if (e.value("status", "") == "sent") EXPECT_FALSE(e.contains("reason")) << e.dump();
+    if (e.value("status", "") == "sent") {
+      EXPECT_FALSE(e.contains("reason")) << e.dump();
+    }
   }
 }
 
@@ -286,7 +288,7 @@ TEST_F(StaffApiTest, MessengerAndInstagramRepliesAfter24HoursCarryTheHumanAgentT
   EXPECT_EQ(a.body["human_agent_tag"], true);
   ASSERT_EQ(Api("POST", Conv(ig, "reply"), kAnna, Reply("Hallo aus Köln")).status, 202);
   ASSERT_TRUE(Idle());
-  for (const std::string& person : {"7010", "9010"}) {
+  for (const std::string person : {"7010", "9010"}) {
     auto replies = RepliesTo(person);
     ASSERT_EQ(replies.size(), 1u) << person;
     EXPECT_EQ(replies[0].body["messaging_type"], "MESSAGE_TAG") << replies[0].raw_body;
