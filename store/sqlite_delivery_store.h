@@ -33,11 +33,15 @@ class SqliteDeliveryStore final : public webhook::DeliveryStore {
   Status CompleteInbound(const webhook::AcceptedMessage& message,
                          const std::vector<webhook::OutboundMessage>& replies,
                          bot::TimePoint now) override;
+  Result<std::vector<webhook::OutboxRecord>> CompleteInboundAndClaim(
+      const webhook::AcceptedMessage& message, const std::vector<webhook::OutboundMessage>& replies,
+      bot::TimePoint now) override;
   Result<std::vector<webhook::OutboxRecord>> ClaimDue(bot::TimePoint now, int limit) override;
   Status MarkSent(int64_t id, const std::string& platform_message_id, bot::TimePoint now) override;
   Status MarkRetry(int64_t id, bot::TimePoint next_attempt, const std::string& error) override;
   Status MarkDead(int64_t id, const std::string& reason) override;
   Status Defer(int64_t id, bot::TimePoint until, const std::string& reason) override;
+  Status Unclaim(const std::vector<int64_t>& ids) override;
   Result<long> CountSent(const std::string& platform, const std::string& account,
                          const std::string& recipient, bot::TimePoint since) override;
   Result<int> RequeueInflight() override;
@@ -73,6 +77,11 @@ class SqliteDeliveryStore final : public webhook::DeliveryStore {
     bool done = false;
   };
   void CommitGroup(std::vector<PendingInsert*>& group);
+  // CompleteInbound, claiming the replies when `claim` and their conversation has no
+  // unsent reply; under mu_.
+  Result<std::vector<webhook::OutboxRecord>> Complete(
+      const webhook::AcceptedMessage& message, const std::vector<webhook::OutboundMessage>& replies,
+      bot::TimePoint now, bool claim);
 
   std::mutex mu_;  // the connection
   std::unique_ptr<SQLite::Database> db_;

@@ -84,6 +84,14 @@ class DeliveryStore {
   virtual Status CompleteInbound(const AcceptedMessage& message,
                                  const std::vector<OutboundMessage>& replies,
                                  bot::TimePoint now) = 0;
+  // The same, and when no earlier reply of the conversation is still unsent, the replies
+  // are claimed in the same transaction (in flight, one attempt) and returned in order, so
+  // that a sender takes them from memory instead of claiming them from the store. Returns
+  // nothing claimed when they had to wait for their turn (stored pending) or the message
+  // was already handled.
+  virtual Result<std::vector<OutboxRecord>> CompleteInboundAndClaim(
+      const AcceptedMessage& message, const std::vector<OutboundMessage>& replies,
+      bot::TimePoint now) = 0;
 
   // Claims up to `limit` replies that are due: pending, next attempt reached, and the
   // oldest unsent reply of their conversation (order within a conversation). Emergency
@@ -96,6 +104,9 @@ class DeliveryStore {
   // A claimed reply the send policy holds back (budget, pacing): pending again from
   // `until`, and the claim does not count as an attempt.
   virtual Status Defer(int64_t id, bot::TimePoint until, const std::string& reason) = 0;
+  // Claimed replies that were not tried (an earlier reply of the same message was not
+  // sent): pending again, as they were before the claim, attempts included.
+  virtual Status Unclaim(const std::vector<int64_t>& ids) = 0;
   // Replies sent since `since` on `platform`, by `account` ("" = every account), to
   // `recipient` ("" = anyone). Counted in the store, so the budget holds across restarts
   // and across gateways sharing one database.

@@ -26,6 +26,12 @@ Status StoredOutbox::Start() {
     spdlog::warn("{} replies were in flight when Wache stopped; sending them again",
                  requeued.value());
   }
+  {
+    std::lock_guard lock(mu_);
+    ready_.clear();  // claimed before a Stop: in flight in the store, pending again now
+    ready_urgent_.clear();
+    RequestClaimLocked();
+  }
   for (int i = 0; i < std::max(1, options_.senders); ++i) {
     threads_.emplace_back([this] { SendLoop(); });
   }
@@ -43,18 +49,32 @@ void StoredOutbox::Stop() {
 }
 
 void StoredOutbox::Deliver(const AcceptedMessage& cause, std::vector<OutboundMessage> replies) {
-  if (Status s = store_.CompleteInbound(cause, replies, clock_.Now()); !s.ok()) {
+  auto claimed = store_.CompleteInboundAndClaim(cause, replies, clock_.Now());
+  if (!claimed.ok()) {
     // The message stays unhandled in the inbox and is handled again after a restart.
-    spdlog::error("correlation={} could not store replies: {}", cause.correlation_id, s.message());
+    spdlog::error("correlation={} could not store replies: {}", cause.correlation_id,
+                  claimed.status().message());
     return;
   }
+  if (replies.empty()) return;
   {
     std::lock_guard lock(mu_);
-    ++wakeups_;
+    if (claimed.value().empty()) {
+      RequestClaimLocked();  // stored pending, behind an unsent reply of the conversation
+    } else {
+      const bool urgent = std::any_of(replies.begin(), replies.end(),
+                                      [](const OutboundMessage& r) { return r.emergency; });
+      (urgent ? ready_urgent_ : ready_).push_back(std::move(claimed.value()));
+    }
   }
   // One sender is enough: a message's replies go out one after another anyway (order within
-  // a conversation). Waking all of them made each one claim in its own transaction.
+  // a conversation).
   cv_.notify_one();
+}
+
+void StoredOutbox::RequestClaimLocked() {
+  waiting_ = true;
+  ++claim_requests_;
 }
 
 void StoredOutbox::MarkRead(const AcceptedMessage& message) {
@@ -62,7 +82,6 @@ void StoredOutbox::MarkRead(const AcceptedMessage& message) {
     std::lock_guard lock(mu_);
     if (reads_.size() >= 1000) reads_.pop_front();  // blue ticks are not worth a backlog
     reads_.push_back({message.message.account, message.account_ref, message.message.message_id});
-    ++wakeups_;
   }
   cv_.notify_one();
 }
@@ -84,13 +103,13 @@ Result<int64_t> StoredOutbox::Enqueue(const OutboundMessage& reply, const LastIn
   if (!id.ok()) return id;
   {
     std::lock_guard lock(mu_);
-    ++wakeups_;
+    RequestClaimLocked();
   }
   cv_.notify_one();
   return id;
 }
 
-void StoredOutbox::SendOne(const OutboxRecord& r) {
+bool StoredOutbox::SendOne(const OutboxRecord& r) {
   const bot::TimePoint now = clock_.Now();
   OutboundMessage m = r.message;
   if (m.from_staff()) {
@@ -102,26 +121,25 @@ void StoredOutbox::SendOne(const OutboxRecord& r) {
       store_.MarkDead(r.id, reason);
       metrics_.Add("wache_replies_dead_total", {{"platform", m.platform}, {"reason", "window"}});
       spdlog::warn("correlation={} reply={} not sent: {}", r.correlation_id, r.id, reason);
-      return;
+      return false;
     }
     m.human_agent = w.human_agent;
   } else if (m.platform != "x" && now - r.inbound_at > options_.window) {
     // Meta's platforms refuse free-form messages 24 hours after the person's last message
     // (platforms.md 1.9, 2.8).
-    SendOutsideWindow(r, now);
-    return;
+    return SendOutsideWindow(r, now);
   }
   if (auto hold = policy_.Check(r, now)) {
     store_.Defer(r.id, hold->until, hold->reason);
     metrics_.Add("wache_replies_held_total", {{"platform", m.platform}});
     spdlog::debug("correlation={} reply={} held until later: {}", r.correlation_id, r.id,
                   hold->reason);
-    return;
+    return false;
   }
-  Record(r, m, sender_.Send(m, r.correlation_id), now);
+  return Record(r, m, sender_.Send(m, r.correlation_id), now);
 }
 
-void StoredOutbox::SendOutsideWindow(const OutboxRecord& r, bot::TimePoint now) {
+bool StoredOutbox::SendOutsideWindow(const OutboxRecord& r, bot::TimePoint now) {
   const OutboundMessage& m = r.message;
   const WindowTemplate& t = policy_.For(m.platform).window_template;
   bool first_of_message;
@@ -136,7 +154,7 @@ void StoredOutbox::SendOutsideWindow(const OutboxRecord& r, bot::TimePoint now) 
     store_.MarkDead(r.id, reason);
     metrics_.Add("wache_replies_dead_total", {{"platform", m.platform}, {"reason", "window"}});
     spdlog::warn("correlation={} reply={} not sent: {}", r.correlation_id, r.id, reason);
-    return;
+    return false;
   }
   OutboundMessage as_template = m;
   as_template.window_template.name = t.name;
@@ -147,10 +165,10 @@ void StoredOutbox::SendOutsideWindow(const OutboxRecord& r, bot::TimePoint now) 
   metrics_.Add("wache_window_templates_total", {{"platform", m.platform}});
   spdlog::info("correlation={} reply={} outside the 24-hour window: sending template {}",
                r.correlation_id, r.id, t.name);
-  Record(r, as_template, sender_.Send(as_template, r.correlation_id), now);
+  return Record(r, as_template, sender_.Send(as_template, r.correlation_id), now);
 }
 
-void StoredOutbox::Record(const OutboxRecord& r, const OutboundMessage& m, const SendResult& result,
+bool StoredOutbox::Record(const OutboxRecord& r, const OutboundMessage& m, const SendResult& result,
                           bot::TimePoint now) {
   policy_.Observe(r, result, now);
   switch (result.outcome) {
@@ -168,7 +186,7 @@ void StoredOutbox::Record(const OutboxRecord& r, const OutboundMessage& m, const
                          {{"platform", m.platform}, {"emergency", m.emergency ? "yes" : "no"}},
                          std::max<int64_t>(0, sent_ms - r.received_ms) / 1000.0);
       }
-      return;
+      return true;
     case SendResult::Outcome::kRetry:
       if (r.attempts >= options_.max_attempts) {
         std::string reason = "gave up after " + std::to_string(r.attempts) +
@@ -177,46 +195,91 @@ void StoredOutbox::Record(const OutboxRecord& r, const OutboundMessage& m, const
         metrics_.Add("wache_replies_dead_total",
                      {{"platform", m.platform}, {"reason", "attempts"}});
         spdlog::error("correlation={} reply={} dead-lettered: {}", r.correlation_id, r.id, reason);
-        return;
+        return false;
       } else {
         auto delay = Backoff(r.attempts);
         if (result.retry_after && *result.retry_after > delay) delay = *result.retry_after;
         store_.MarkRetry(r.id, now + delay, result.error_code + " " + result.reason);
         metrics_.Add("wache_replies_retried_total", {{"platform", m.platform}});
-        return;
+        return false;
       }
     case SendResult::Outcome::kPermanent: {
       std::string reason = result.reason + " (" + result.error_code + ")";
       store_.MarkDead(r.id, reason);
       metrics_.Add("wache_replies_dead_total", {{"platform", m.platform}, {"reason", "permanent"}});
       spdlog::error("correlation={} reply={} dead-lettered: {}", r.correlation_id, r.id, reason);
-      return;
+      return false;
     }
+  }
+  return false;
+}
+
+void StoredOutbox::SendAll(std::vector<OutboxRecord> claimed) {
+  for (size_t i = 0; i < claimed.size(); ++i) {
+    bool stopping;
+    {
+      std::lock_guard lock(mu_);
+      stopping = stopping_;
+    }
+    if (!stopping && SendOne(claimed[i])) continue;
+    // Not sent (held, retried later, dead-lettered) or stopping: the later replies of the
+    // message must not overtake it. They go back to pending and wait for their turn through
+    // ClaimDue, which knows the order.
+    std::vector<int64_t> rest;
+    for (size_t j = stopping ? i : i + 1; j < claimed.size(); ++j) rest.push_back(claimed[j].id);
+    if (!rest.empty()) {
+      if (Status s = store_.Unclaim(rest); !s.ok()) {
+        // They stay in flight and are sent again after a restart.
+        spdlog::error("could not release {} claimed replies: {}", rest.size(), s.message());
+      }
+    }
+    std::lock_guard lock(mu_);
+    RequestClaimLocked();  // a retry or hold needs a claim later; the rest waits for one
+    return;
   }
 }
 
 void StoredOutbox::SendLoop() {
+  auto next_check = std::chrono::steady_clock::now();
   while (true) {
-    uint64_t seen;
-    {
-      std::lock_guard lock(mu_);
-      if (stopping_) return;
-      seen = wakeups_;
-    }
-    auto claimed = store_.ClaimDue(clock_.Now(), 4);
-    if (claimed.ok() && !claimed.value().empty()) {
-      for (const auto& r : claimed.value()) SendOne(r);
-      continue;
-    }
-    // Replies first; with none due, one pending mark-read.
+    std::vector<OutboxRecord> ready;
     std::optional<PendingRead> read;
+    bool claim = false;
+    uint64_t request = 0;
+    bool idle = false;  // no other sender had replies in hand when this claim began
     {
-      std::lock_guard lock(mu_);
-      if (!reads_.empty()) {
+      std::unique_lock lock(mu_);
+      auto has_work = [&] {
+        return stopping_ || !ready_urgent_.empty() || !ready_.empty() ||
+               claim_requests_ != claimed_through_ || !reads_.empty();
+      };
+      // Retries and held replies become due without anyone asking: claim when their time
+      // comes (NextDue), and at least once a second.
+      claim = !cv_.wait_until(lock, next_check, has_work);
+      if (stopping_) return;
+      // Emergency replies first, then whatever else may be due, then the others, then
+      // mark-read calls.
+      if (!claim && !ready_urgent_.empty()) {
+        ready = std::move(ready_urgent_.front());
+        ready_urgent_.pop_front();
+      } else if (claim || claim_requests_ != claimed_through_) {
+        claim = true;
+        request = claim_requests_;
+        idle = in_hand_ == 0 && ready_urgent_.empty() && ready_.empty();
+      } else if (!ready_.empty()) {
+        ready = std::move(ready_.front());
+        ready_.pop_front();
+      } else if (!reads_.empty()) {
         read = std::move(reads_.front());
         reads_.pop_front();
         ++reads_sending_;
       }
+      if (!ready.empty()) ++in_hand_;
+    }
+    if (!ready.empty()) {
+      SendAll(std::move(ready));
+      Finished();
+      continue;
     }
     if (read) {
       sender_.MarkRead(read->account, read->account_ref, read->message_id);
@@ -224,7 +287,23 @@ void StoredOutbox::SendLoop() {
       --reads_sending_;
       continue;
     }
-    // Nothing due: sleep until the next retry is due, new replies arrive, or 1 s passes.
+    if (!claim) continue;
+    auto claimed = store_.ClaimDue(clock_.Now(), 4);
+    if (claimed.ok() && !claimed.value().empty()) {
+      {
+        std::lock_guard lock(mu_);
+        ++in_hand_;
+      }
+      for (auto& r : claimed.value()) SendOne(r);
+      // Sending them may have made the next reply of their conversations due.
+      {
+        std::lock_guard lock(mu_);
+        RequestClaimLocked();
+      }
+      Finished();
+      continue;
+    }
+    // Nothing due now: claim again when the earliest retry or held reply is due, or in 1 s.
     auto wait = std::chrono::milliseconds(1000);
     if (auto next = store_.NextDue(); next.ok() && next.value()) {
       auto until = *next.value() - clock_.Now();
@@ -232,9 +311,20 @@ void StoredOutbox::SendLoop() {
           std::chrono::duration_cast<std::chrono::milliseconds>(until),
           std::chrono::milliseconds(50), wait);
     }
-    std::unique_lock lock(mu_);
-    cv_.wait_for(lock, wait, [&] { return stopping_ || wakeups_ != seen; });
+    next_check = std::chrono::steady_clock::now() + wait;
+    std::lock_guard lock(mu_);
+    claimed_through_ = std::max(claimed_through_, request);
+    // Nothing was in hand and nothing asked for a claim meanwhile: every stored reply waits
+    // for a time (retry, hold), not for another reply to be sent.
+    if (idle && claim_requests_ == request) waiting_ = false;
   }
+}
+
+void StoredOutbox::Finished() {
+  std::lock_guard lock(mu_);
+  --in_hand_;
+  // A reply was stored behind an unsent one of its conversation: it may be due now.
+  if (waiting_) ++claim_requests_;
 }
 
 bool StoredOutbox::WaitDrained(std::chrono::milliseconds timeout) {

@@ -1,6 +1,9 @@
 // StoredOutbox: the durable Outbox. A message's replies are stored in the same transaction
-// that marks the message handled (DeliveryStore::CompleteInbound); sender threads then
-// claim due replies, send them through the ReplySender, and record the outcome:
+// that marks the message handled (DeliveryStore::CompleteInboundAndClaim). When nothing of
+// the conversation is waiting, that transaction also claims them and a sender thread takes
+// them from memory; otherwise, and for retries, held replies and staff replies, the senders
+// claim due replies from the store (ClaimDue). They send them through the ReplySender and
+// record the outcome:
 //   sent       → the platform's message id is kept (matched by later status webhooks);
 //   retry      → exponential backoff with jitter (or the platform's reset time), up to
 //                `max_attempts`, then dead-lettered;
@@ -70,11 +73,19 @@ class StoredOutbox final : public Outbox {
 
  private:
   void SendLoop();
-  void SendOne(const OutboxRecord& r);
+  // Sends claimed replies of one message in order; stops at the first that is not sent and
+  // puts the rest back (Unclaim), so that none overtakes it.
+  void SendAll(std::vector<OutboxRecord> claimed);
+  // Each returns whether the reply was sent (held, retried and dead-lettered: not).
+  bool SendOne(const OutboxRecord& r);
   // Outside the 24-hour window: the template in place of the reply, or a dead letter.
-  void SendOutsideWindow(const OutboxRecord& r, bot::TimePoint now);
-  void Record(const OutboxRecord& r, const OutboundMessage& sent, const SendResult& result,
+  bool SendOutsideWindow(const OutboxRecord& r, bot::TimePoint now);
+  bool Record(const OutboxRecord& r, const OutboundMessage& sent, const SendResult& result,
               bot::TimePoint now);
+  // A reply was stored or put back that only a claim from the store can find; under mu_.
+  void RequestClaimLocked();
+  // A sender is done with the replies it had in hand.
+  void Finished();
   std::chrono::seconds Backoff(int attempts);
 
   DeliveryStore& store_;
@@ -96,7 +107,19 @@ class StoredOutbox final : public Outbox {
   int reads_sending_ = 0;  // taken from reads_, call not finished (WaitDrained waits for it)
   std::condition_variable cv_;
   bool stopping_ = false;
-  uint64_t wakeups_ = 0;
+  // Replies claimed when their message was completed, a message's replies each, waiting for
+  // a sender; emergencies apart so that they go first. In flight in the store.
+  std::deque<std::vector<OutboxRecord>> ready_urgent_, ready_;
+  int in_hand_ = 0;  // senders sending replies they took (from ready_ or a claim)
+  // Claims from the store. Most messages never need one (their replies are claimed when
+  // stored); claiming after every reply, as the senders once did, was 3.7 write transactions
+  // per message under the store's lock (bench/README.md). A claim is due when
+  // claim_requests_ is ahead of claimed_through_ (what the last empty claims had seen), and
+  // on each sender's timer (NextDue, at least once a second) for retries and held replies.
+  uint64_t claim_requests_ = 0, claimed_through_ = 0;
+  // Some stored reply waits for an earlier one of its conversation: each finished send asks
+  // for a claim, until a claim made while no sender held replies finds nothing.
+  bool waiting_ = false;
   std::mt19937 rng_{std::random_device{}()};
   std::vector<std::thread> threads_;
 };

@@ -283,6 +283,57 @@ TEST_F(SqliteDeliveryStoreTest, ClaimedRepliesCarryTheMomentTheWebhookWasTaken) 
   EXPECT_EQ(due[0].received_ms, 1'800'000'000'123);
 }
 
+TEST_F(SqliteDeliveryStoreTest, RepliesAreClaimedWhenStoredUnlessTheirConversationIsWaiting) {
+  std::vector<AcceptedMessage> in = {Msg("m1", "a"), Msg("m2", "a"), Msg("m3", "b")};
+  in[0].received_ms = 1'800'000'000'123;
+  ASSERT_TRUE(store_->InsertInbound(in, At(1000)).ok());
+  // Nothing of the conversation is unsent: both replies are claimed, in order, as ClaimDue
+  // would have returned them, and no claim finds them again.
+  auto first = store_->CompleteInboundAndClaim(in[0], {Reply(in[0], "eins"), Reply(in[0], "zwei")},
+                                               At(1001));
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  ASSERT_EQ(first.value().size(), 2u);
+  EXPECT_EQ(first.value()[0].message.reply.text, "eins");
+  EXPECT_EQ(first.value()[1].message.reply.text, "zwei");
+  EXPECT_LT(first.value()[0].id, first.value()[1].id);
+  EXPECT_EQ(first.value()[0].attempts, 1);
+  EXPECT_EQ(first.value()[0].inbox_id, in[0].inbox_id);
+  EXPECT_EQ(first.value()[0].correlation_id, "c-m1");
+  EXPECT_EQ(first.value()[0].received_ms, 1'800'000'000'123);
+  EXPECT_EQ(first.value()[0].inbound_at, At(1000));
+  EXPECT_EQ(store_->Counts().value().inflight, 2);
+  EXPECT_TRUE(store_->ClaimDue(At(2000), 10).value().empty());
+
+  // The same person again while those are in flight: stored pending, behind them.
+  auto second = store_->CompleteInboundAndClaim(in[1], {Reply(in[1], "drei")}, At(1002));
+  ASSERT_TRUE(second.ok());
+  EXPECT_TRUE(second.value().empty());
+  // Somebody else is not held up.
+  auto other = store_->CompleteInboundAndClaim(in[2], {Reply(in[2], "b")}, At(1002));
+  ASSERT_TRUE(other.ok());
+  EXPECT_EQ(other.value().size(), 1u);
+
+  // The first reply is not sent (a retry later): the second goes back, unused, and waits.
+  ASSERT_TRUE(store_->MarkRetry(first.value()[0].id, At(1060), "500").ok());
+  ASSERT_TRUE(store_->Unclaim({first.value()[1].id}).ok());
+  EXPECT_TRUE(store_->ClaimDue(At(1059), 10).value().empty());
+  auto due = store_->ClaimDue(At(1060), 10).value();
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].message.reply.text, "eins");
+  EXPECT_EQ(due[0].attempts, 2);
+  ASSERT_TRUE(store_->MarkSent(due[0].id, "wamid.1", At(1060)).ok());
+  due = store_->ClaimDue(At(1060), 10).value();
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].message.reply.text, "zwei");
+  EXPECT_EQ(due[0].attempts, 1) << "an unclaimed reply was never tried";
+
+  // A replay of a handled message claims nothing and stores nothing.
+  auto replay = store_->CompleteInboundAndClaim(in[0], {Reply(in[0], "eins")}, At(1003));
+  ASSERT_TRUE(replay.ok());
+  EXPECT_TRUE(replay.value().empty());
+  EXPECT_EQ(store_->Counts().value().pending, 1);  // "drei"
+}
+
 TEST(SqliteDeliveryStoreUpgrade, AVersion2DatabaseKeepsItsMessagesAndRepliesWhenOpened) {
   // A database as Wache wrote it before schema 3, with one pending reply.
   fs::path path = fs::temp_directory_path() / ("wache-upgrade-" + std::to_string(::getpid()));
