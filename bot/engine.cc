@@ -217,12 +217,14 @@ std::shared_ptr<const Playbook> Engine::CurrentPlaybook() const {
   return playbook_;
 }
 
-bool Engine::MatchesInterrupt(const std::string& text, const Account& account) const {
-  if (text.empty()) return false;
+InterruptCheck Engine::CheckInterrupt(const std::string& text, const Account& account) const {
   std::shared_ptr<const Playbook> pb = CurrentPlaybook();
-  return !ForStation(pb->matcher->Match(Priority::kInterrupt, Normalize(text), text),
-                     account.station)
-              .empty();
+  if (text.empty()) return {false, pb->serial};
+  auto all = pb->matcher->Match(Priority::kInterrupt, Normalize(text), text);
+  // Any station's match keeps Handle matching: the account's station may be changed by a
+  // reload before Handle runs.
+  if (all.empty()) return {false, pb->serial};
+  return {!ForStation(std::move(all), account.station).empty(), 0};
 }
 
 Result<Decision> Engine::Handle(const InboundMessage& msg, const Account& account,
@@ -275,7 +277,7 @@ Result<Decision> Engine::Handle(const InboundMessage& msg, const Account& accoun
   };
 
   // 1. Emergencies first, whatever else is going on.
-  if (has_text) {
+  if (has_text && options.no_interrupt_in_playbook != pb.serial) {
     auto interrupts =
         ForStation(pb.matcher->Match(Priority::kInterrupt, text, msg.text), account.station);
     if (!interrupts.empty()) {

@@ -75,6 +75,15 @@ struct HandleOptions {
   // Only interrupt flows (emergencies) may answer; any other message gets no reply and the
   // conversation state stays as it was. For conversations handed over to staff.
   bool interrupts_only = false;
+  // InterruptCheck::none_in_playbook of this very text: while that playbook is current, no
+  // interrupt flow can match, so Handle does not match them again.
+  uint64_t no_interrupt_in_playbook = 0;
+};
+
+// What the urgent lane learns at intake (Engine::CheckInterrupt).
+struct InterruptCheck {
+  bool matches = false;           // an interrupt flow of the account's station matches
+  uint64_t none_in_playbook = 0;  // no interrupt flow of any station matches: Playbook::serial
 };
 
 class Engine {
@@ -88,8 +97,10 @@ class Engine {
                           HandleOptions options = {});
 
   // Whether an interrupt flow of `account` (the emergency flows) matches `text`: what step 1
-  // of Handle checks, without state. The delivery layer uses it to put emergencies first.
-  bool MatchesInterrupt(const std::string& text, const Account& account) const;
+  // of Handle checks, without state. The delivery layer uses it to put emergencies first,
+  // and passes `none_in_playbook` on to Handle, which then need not ask again: matching the
+  // interrupt flows was the largest part of matching (bench/README.md).
+  InterruptCheck CheckInterrupt(const std::string& text, const Account& account) const;
 
   // Replaces the playbook for the next messages (live editing); the caller checks it first.
   void SetPlaybook(std::shared_ptr<const Playbook> playbook);

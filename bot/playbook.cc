@@ -1,5 +1,7 @@
 #include "bot/playbook.h"
 
+#include <atomic>
+
 #include "bot/flow_loader.h"
 
 namespace wache::bot {
@@ -11,6 +13,8 @@ std::shared_ptr<const Playbook> Playbook::FromParts(FlowSet flows, TemplateSet t
   p->templates = std::move(templates);
   // Build after the parts are in place: the matcher keeps pointers into them.
   p->matcher = Matcher::Build(p->flows, p->templates, diags);
+  static std::atomic<uint64_t> serials{0};
+  p->serial = ++serials;
   return p;
 }
 

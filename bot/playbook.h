@@ -17,6 +17,9 @@ struct Playbook {
   FlowSet flows;
   TemplateSet templates;
   std::unique_ptr<Matcher> matcher;
+  // Unique per built playbook (never reused, unlike an address after a live reload): what
+  // was worked out with one playbook is reused only with the same one (Engine::CheckInterrupt).
+  uint64_t serial = 0;
 
   // Loads flows_dir/*.yaml and templates_dir/<lang>/*.yaml. Problems go to `diags`;
   // the result is usable as far as it could be read (check `diags.has_errors()`).

@@ -30,6 +30,9 @@ struct AcceptedMessage {
   // An interrupt flow (emergency) matches its text: it goes ahead of ordinary messages of
   // other conversations and is never left in the inbox by a flood (Dispatcher).
   bool urgent = false;
+  // No interrupt flow matched its text with this playbook (bot::InterruptCheck): the engine
+  // skips that match while the playbook is unchanged. In memory only; 0 = not known.
+  uint64_t no_interrupt_in_playbook = 0;
 };
 
 class Inbox {

@@ -87,8 +87,12 @@ void Dispatcher::MarkUrgent(std::vector<AcceptedMessage>& batch) {
   const bot::GatewayConfig& accounts = reloaded ? *reloaded : accounts_;
   for (auto& m : batch) {
     const bot::Account* account = accounts.FindAccount(m.message.account);
-    // The engine decides again when it handles the message; this only picks the lane.
-    if (account && engine_.MatchesInterrupt(m.message.text, *account)) {
+    if (!account) continue;
+    // This picks the lane. The engine matches again only if something matched (it needs the
+    // flow) or the playbook changed in between.
+    const bot::InterruptCheck check = engine_.CheckInterrupt(m.message.text, *account);
+    m.no_interrupt_in_playbook = check.none_in_playbook;
+    if (check.matches) {
       m.urgent = true;
       metrics_.Add("wache_messages_urgent_lane_total", {{"platform", m.message.platform}});
     }
@@ -246,7 +250,9 @@ void Dispatcher::Handle(const AcceptedMessage& m) {
   // With staff, only emergencies get the bot's answer. Not marked read then: the person
   // would take the blue ticks for a person having read it.
   const std::optional<staff::Handover> handover = desk_.Current(m);
-  auto decided = engine_.Handle(m.message, *account, {.interrupts_only = handover.has_value()});
+  auto decided = engine_.Handle(m.message, *account,
+                                {.interrupts_only = handover.has_value(),
+                                 .no_interrupt_in_playbook = m.no_interrupt_in_playbook});
   if (!decided.ok()) {
     // The state store failed. The message stays unhandled in the inbox (nothing lost) and is
     // handled again when the gateway next starts.

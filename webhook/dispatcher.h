@@ -80,7 +80,7 @@ class Dispatcher final : public Inbox {
   void Work();
   void Handle(const AcceptedMessage& m);
   // Marks the messages an interrupt flow matches as urgent (without mu_: it runs the
-  // matcher, through Engine::MatchesInterrupt).
+  // matcher, through Engine::CheckInterrupt).
   void MarkUrgent(std::vector<AcceptedMessage>& batch);
   // The reloaded config, or null before the first reload (then `accounts_` is current).
   std::shared_ptr<const bot::GatewayConfig> Reloaded();

@@ -135,12 +135,62 @@ TEST_F(EngineTest, TriggerStartsFlowAndAsksItsQuestionWithButtons) {
   EXPECT_EQ(d.replies[0].buttons[1].payload, ButtonPayload("applicant", "menu", "process"));
 }
 
-TEST_F(EngineTest, MatchesInterruptTellsEmergenciesApartWithoutTouchingTheConversation) {
-  EXPECT_TRUE(engine_->MatchesInterrupt("Hilfe, ein Messer", account_));
-  EXPECT_FALSE(engine_->MatchesInterrupt("Frage zur Bewerbung", account_));
-  EXPECT_FALSE(engine_->MatchesInterrupt("", account_));
+TEST_F(EngineTest, CheckInterruptTellsEmergenciesApartWithoutTouchingTheConversation) {
+  EXPECT_TRUE(engine_->CheckInterrupt("Hilfe, ein Messer", account_).matches);
+  EXPECT_FALSE(engine_->CheckInterrupt("Frage zur Bewerbung", account_).matches);
+  EXPECT_FALSE(engine_->CheckInterrupt("", account_).matches);
   // Nothing was stored: the next message starts a fresh conversation.
   EXPECT_FALSE(store_.Load({"whatsapp", "koeln", "alice"}).value().has_value());
+}
+
+TEST_F(EngineTest, AnInterruptCheckAtIntakeSparesTheSecondMatchOnlyWithTheSamePlaybook) {
+  const InterruptCheck none = engine_->CheckInterrupt("Frage zur Bewerbung", account_);
+  EXPECT_FALSE(none.matches);
+  EXPECT_EQ(none.none_in_playbook, playbook_->serial);
+  // A text an interrupt flow matches never counts as "none": Handle always matches it again.
+  EXPECT_EQ(engine_->CheckInterrupt("Hilfe, ein Messer", account_).none_in_playbook, 0u);
+
+  // Handle trusts a check made with its current playbook and does not match the interrupt
+  // flows again. Shown with a wrong check for an emergency text, which it then misses.
+  InboundMessage msg{"whatsapp", "koeln", "bob", "", "Hilfe, ein Messer", "", std::nullopt};
+  auto trusted = engine_->Handle(msg, account_, {.no_interrupt_in_playbook = playbook_->serial});
+  ASSERT_TRUE(trusted.ok());
+  EXPECT_NE(trusted.value().flow, "emergency");
+
+  // After a live reload the check of the old playbook counts for nothing.
+  Diagnostics diags;
+  FlowSet flows;
+  for (const char* f : kFlows) LoadFlowString(f, "flow.yaml", flows, diags);
+  TemplateSet templates;
+  templates.LoadString(kDe, "de.yaml", "de", diags);
+  auto reloaded = Playbook::FromParts(std::move(flows), std::move(templates), diags);
+  EXPECT_NE(reloaded->serial, playbook_->serial);
+  engine_->SetPlaybook(reloaded);
+  msg.sender = "carol";
+  auto after = engine_->Handle(msg, account_, {.no_interrupt_in_playbook = playbook_->serial});
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after.value().flow, "emergency");
+}
+
+TEST_F(EngineTest, AnotherStationsEmergencyFlowKeepsTheEngineMatching) {
+  // Only Köln-Süd's accounts have this interrupt flow. For another station the text is not
+  // urgent, but the check does not say "none": a reload may move the account to Köln-Süd
+  // before the engine handles the message.
+  Diagnostics diags;
+  FlowSet flows;
+  for (const char* f : kFlows) LoadFlowString(f, "flow.yaml", flows, diags);
+  LoadFlowString(
+      "flow: flood\npriority: interrupt\nstations: [koeln_sued]\n"
+      "when: { keywords: [hochwasser] }\nsteps: [ say: emergency.call ]\n",
+      "flood.yaml", flows, diags);
+  TemplateSet templates;
+  templates.LoadString(kDe, "de.yaml", "de", diags);
+  engine_->SetPlaybook(Playbook::FromParts(std::move(flows), std::move(templates), diags));
+  const InterruptCheck check = engine_->CheckInterrupt("Hochwasser im Keller", account_);
+  EXPECT_FALSE(check.matches);
+  EXPECT_EQ(check.none_in_playbook, 0u);
+  account_.station = "koeln_sued";
+  EXPECT_TRUE(engine_->CheckInterrupt("Hochwasser im Keller", account_).matches);
 }
 
 TEST_F(EngineTest, TriggerWithStartAtJumpsToItsStep) {
