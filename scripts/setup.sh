@@ -8,7 +8,7 @@ PACKAGES=(
   cmake ninja-build g++ ccache pkg-config
   libyaml-dev libyaml-cpp-dev libre2-dev nlohmann-json3-dev libsqlitecpp-dev libsqlite3-dev
   libspdlog-dev libgtest-dev libgmock-dev libcpp-httplib-dev libssl-dev libcli11-dev
-  libhowardhinnant-date-dev libutf8proc-dev
+  libhowardhinnant-date-dev libutf8proc-dev libjemalloc-dev
   # The staff inbox's browser test (tests/web/): Debian's Chromium, driven headless.
   chromium fonts-dejavu-core fonts-noto-color-emoji
 )
