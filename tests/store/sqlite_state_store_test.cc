@@ -143,7 +143,12 @@ TEST_F(SqliteStateStoreTest, SchemaVersionIsSetAndReopeningDoesNotMigrateAgain) 
   store_.reset();
   {
     SQLite::Database db(path_, SQLite::OPEN_READONLY);
-    EXPECT_EQ(db.execAndGet("PRAGMA user_version").getInt(), 5);  // up to the reply's flow
+    EXPECT_EQ(db.execAndGet("PRAGMA user_version").getInt(), 6);  // up to the claim index
+    // Only pending replies are in the claim index (version 6).
+    EXPECT_NE(db.execAndGet("SELECT sql FROM sqlite_master WHERE name = 'outbox_due'")
+                  .getString()
+                  .find("WHERE status = 'pending'"),
+              std::string::npos);
     EXPECT_EQ(db.execAndGet("PRAGMA journal_mode").getString(), "wal");
   }
   store_ = OpenStore();  // a second migration would fail on CREATE TABLE

@@ -175,7 +175,7 @@ TEST(SqliteTranscriptUpgrade, AVersion4DatabaseGetsTheFlowColumnAndKeepsItsRepli
   EXPECT_EQ(t[1].flow, "") << "not known for replies stored before the upgrade";
   {
     SQLite::Database db(path.string(), SQLite::OPEN_READONLY);
-    EXPECT_EQ(db.execAndGet("PRAGMA user_version").getInt(), 5);
+    EXPECT_EQ(db.execAndGet("PRAGMA user_version").getInt(), 6);
   }
   opened = Status::Error("closed");
   for (auto suffix : {"", "-wal", "-shm"}) fs::remove(path.string() + suffix);
