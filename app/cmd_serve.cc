@@ -35,23 +35,23 @@ int RunServe(const CommonOptions& opts, int port, const std::string& api_base_ur
   std::error_code ec;
   std::filesystem::create_directories(std::filesystem::path(loaded->config.database).parent_path(),
                                       ec);
-  auto store = store::SqliteStateStore::Open(loaded->config.database);
-  if (!store.ok()) {
-    std::cerr << "wache serve: " << store.status().message() << "\n";
+  // One file, one connection (store/schema.h says why): conversation state; the inbox and
+  // outbox (a 200 means the message is committed there); hand-overs and the staff audit log.
+  std::shared_ptr<store::Connection> database;
+  try {
+    database = store::OpenConnection(loaded->config.database);
+  } catch (const std::exception& e) {
+    std::cerr << "wache serve: cannot open database '" << loaded->config.database
+              << "': " << e.what() << "\n";
     return 1;
   }
-  // The inbox and outbox live in the same file: a 200 means the message is committed there.
-  auto delivery = store::SqliteDeliveryStore::Open(loaded->config.database);
+  auto store = store::SqliteStateStore::OpenOn(database);
+  auto delivery = store::SqliteDeliveryStore::OpenOn(database);
   if (!delivery.ok()) {
     std::cerr << "wache serve: " << delivery.status().message() << "\n";
     return 1;
   }
-  // Hand-overs to staff and the staff audit log: the same file again.
-  auto handovers = store::SqliteHandoverStore::Open(loaded->config.database);
-  if (!handovers.ok()) {
-    std::cerr << "wache serve: " << handovers.status().message() << "\n";
-    return 1;
-  }
+  auto handovers = store::SqliteHandoverStore::OpenOn(database);
   bot::SystemClock clock;
   webhook::HttplibClient http;
   // Block the stop signals before any thread starts, so that only sigwait below sees them.
@@ -66,9 +66,8 @@ int RunServe(const CommonOptions& opts, int port, const std::string& api_base_ur
   go.port = port;
   go.console = &std::cout;
   go.staff = loaded->staff;
-  auto gateway =
-      webhook::Gateway::Start(loaded->config, loaded->webhook, loaded->playbook, *store.value(),
-                              *delivery.value(), *handovers.value(), clock, http, go);
+  auto gateway = webhook::Gateway::Start(loaded->config, loaded->webhook, loaded->playbook, *store,
+                                         *delivery.value(), *handovers, clock, http, go);
   if (!gateway.ok()) {
     std::cerr << "wache serve: " << gateway.status().message() << "\n";
     return 1;

@@ -141,4 +141,8 @@ std::unique_ptr<SQLite::Database> OpenDatabase(const std::string& path) {
   return db;
 }
 
+std::shared_ptr<Connection> OpenConnection(const std::string& path) {
+  return std::make_shared<Connection>(OpenDatabase(path));
+}
+
 }  // namespace wache::store

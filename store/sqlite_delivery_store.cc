@@ -81,23 +81,32 @@ void BindReply(SQLite::Statement& add, const webhook::OutboundMessage& r, int64_
 
 }  // namespace
 
-SqliteDeliveryStore::SqliteDeliveryStore(std::unique_ptr<SQLite::Database> db,
-                                         std::unique_ptr<WalSync> wal_sync)
-    : db_(std::move(db)), wal_sync_(std::move(wal_sync)) {}
 SqliteDeliveryStore::~SqliteDeliveryStore() = default;
 
 Result<std::unique_ptr<SqliteDeliveryStore>> SqliteDeliveryStore::Open(const std::string& path) {
   try {
+    return OpenOn(OpenConnection(path));
+  } catch (const std::exception& e) {
+    return Status::Error("cannot open delivery database '" + path + "': " + e.what());
+  }
+}
+
+Result<std::unique_ptr<SqliteDeliveryStore>> SqliteDeliveryStore::OpenOn(
+    std::shared_ptr<Connection> connection) {
+  const std::string path = connection->db->getFilename();
+  try {
     // synchronous=NORMAL survives a killed process. The 200 promises that the message
     // survives a power cut too, so inbox commits are made durable by an fdatasync of the WAL
-    // (WalSync, outside the connection's lock); without a WAL file this connection commits
+    // (WalSync, outside the connection's lock); without a WAL file the connection commits
     // at synchronous=FULL instead. Outbox bookkeeping stays cheap, which also keeps the
     // window between "the platform accepted a reply" and "we recorded it" short.
-    auto db = OpenDatabase(path);
     auto wal_sync = WalSync::Open(path);
-    if (!wal_sync) db->exec("PRAGMA synchronous = FULL");
+    if (!wal_sync) {
+      std::lock_guard lock(connection->mu);
+      connection->db->exec("PRAGMA synchronous = FULL");
+    }
     return std::unique_ptr<SqliteDeliveryStore>(
-        new SqliteDeliveryStore(std::move(db), std::move(wal_sync)));
+        new SqliteDeliveryStore(std::move(connection), std::move(wal_sync)));
   } catch (const std::exception& e) {
     return Status::Error("cannot open delivery database '" + path + "': " + e.what());
   }

@@ -11,19 +11,18 @@
 #include <mutex>
 #include <string>
 
-#include "store/statement_cache.h"
+#include "store/schema.h"
 #include "store/wal_sync.h"
 #include "webhook/delivery_store.h"
-
-namespace SQLite {
-class Database;
-}
 
 namespace wache::store {
 
 class SqliteDeliveryStore final : public webhook::DeliveryStore {
  public:
   static Result<std::unique_ptr<SqliteDeliveryStore>> Open(const std::string& path);
+  // On a connection other stores of the same file use too (`wache serve`).
+  static Result<std::unique_ptr<SqliteDeliveryStore>> OpenOn(
+      std::shared_ptr<Connection> connection);
   ~SqliteDeliveryStore() override;
 
   Result<std::vector<bool>> InsertInbound(std::vector<webhook::AcceptedMessage>& batch,
@@ -68,7 +67,8 @@ class SqliteDeliveryStore final : public webhook::DeliveryStore {
   Status Ping() override;
 
  private:
-  SqliteDeliveryStore(std::unique_ptr<SQLite::Database> db, std::unique_ptr<WalSync> wal_sync);
+  SqliteDeliveryStore(std::shared_ptr<Connection> connection, std::unique_ptr<WalSync> wal_sync)
+      : connection_(std::move(connection)), wal_sync_(std::move(wal_sync)) {}
   // One webhook's batch waiting for the group commit.
   struct PendingInsert {
     std::vector<webhook::AcceptedMessage>* batch;
@@ -83,9 +83,10 @@ class SqliteDeliveryStore final : public webhook::DeliveryStore {
       const webhook::AcceptedMessage& message, const std::vector<webhook::OutboundMessage>& replies,
       bot::TimePoint now, bool claim);
 
-  std::mutex mu_;  // the connection
-  std::unique_ptr<SQLite::Database> db_;
-  StatementCache stmts_{*db_};         // after db_: statements go before their connection
+  std::shared_ptr<Connection> connection_;
+  std::mutex& mu_ = connection_->mu;  // guards every use of the connection
+  SQLite::Database* db_ = connection_->db.get();
+  StatementCache& stmts_ = connection_->stmts;
   std::unique_ptr<WalSync> wal_sync_;  // null: the connection commits at synchronous=FULL
   // Group commit: webhooks arriving while a commit is running wait and share the next one,
   // so N concurrent webhooks cost one fsync, not N.

@@ -44,13 +44,16 @@ std::string Placeholders(size_t n) {
 
 }  // namespace
 
-SqliteHandoverStore::SqliteHandoverStore(std::unique_ptr<SQLite::Database> db)
-    : db_(std::move(db)) {}
 SqliteHandoverStore::~SqliteHandoverStore() = default;
+
+std::unique_ptr<SqliteHandoverStore> SqliteHandoverStore::OpenOn(
+    std::shared_ptr<Connection> connection) {
+  return std::unique_ptr<SqliteHandoverStore>(new SqliteHandoverStore(std::move(connection)));
+}
 
 Result<std::unique_ptr<SqliteHandoverStore>> SqliteHandoverStore::Open(const std::string& path) {
   try {
-    return std::unique_ptr<SqliteHandoverStore>(new SqliteHandoverStore(OpenDatabase(path)));
+    return OpenOn(OpenConnection(path));
   } catch (const std::exception& e) {
     return Status::Error("cannot open hand-over database '" + path + "': " + e.what());
   }

@@ -8,18 +8,16 @@
 #include <mutex>
 #include <string>
 
-#include "store/statement_cache.h"
+#include "store/schema.h"
 #include "webhook/staff/handover_store.h"
-
-namespace SQLite {
-class Database;
-}
 
 namespace wache::store {
 
 class SqliteHandoverStore final : public webhook::staff::HandoverStore {
  public:
   static Result<std::unique_ptr<SqliteHandoverStore>> Open(const std::string& path);
+  // On a connection other stores of the same file use too (`wache serve`).
+  static std::unique_ptr<SqliteHandoverStore> OpenOn(std::shared_ptr<Connection> connection);
   ~SqliteHandoverStore() override;
 
   Result<std::optional<webhook::staff::Handover>> FindOpen(const std::string& platform,
@@ -46,12 +44,14 @@ class SqliteHandoverStore final : public webhook::staff::HandoverStore {
   Result<int> EraseClosedBefore(bot::TimePoint cutoff) override;
 
  private:
-  explicit SqliteHandoverStore(std::unique_ptr<SQLite::Database> db);
+  explicit SqliteHandoverStore(std::shared_ptr<Connection> connection)
+      : connection_(std::move(connection)) {}
   void InsertAudit(const webhook::staff::AuditEntry& entry);  // mu_ held, inside a transaction
 
-  std::mutex mu_;
-  std::unique_ptr<SQLite::Database> db_;
-  StatementCache stmts_{*db_};  // after db_: statements go before their connection
+  std::shared_ptr<Connection> connection_;
+  std::mutex& mu_ = connection_->mu;  // guards every use of the connection
+  SQLite::Database* db_ = connection_->db.get();
+  StatementCache& stmts_ = connection_->stmts;
 };
 
 }  // namespace wache::store

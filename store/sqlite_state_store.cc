@@ -6,12 +6,15 @@
 
 namespace wache::store {
 
-SqliteStateStore::SqliteStateStore(std::unique_ptr<SQLite::Database> db) : db_(std::move(db)) {}
 SqliteStateStore::~SqliteStateStore() = default;
+
+std::unique_ptr<SqliteStateStore> SqliteStateStore::OpenOn(std::shared_ptr<Connection> connection) {
+  return std::unique_ptr<SqliteStateStore>(new SqliteStateStore(std::move(connection)));
+}
 
 Result<std::unique_ptr<SqliteStateStore>> SqliteStateStore::Open(const std::string& path) {
   try {
-    return std::unique_ptr<SqliteStateStore>(new SqliteStateStore(OpenDatabase(path)));
+    return OpenOn(OpenConnection(path));
   } catch (const std::exception& e) {
     return Status::Error("cannot open state database '" + path + "': " + e.what());
   }

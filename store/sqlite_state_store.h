@@ -9,11 +9,7 @@
 #include <string>
 
 #include "bot/conversation_state.h"
-#include "store/statement_cache.h"
-
-namespace SQLite {
-class Database;
-}
+#include "store/schema.h"
 
 namespace wache::store {
 
@@ -21,6 +17,8 @@ class SqliteStateStore final : public bot::StateStore {
  public:
   // Opens (creating if needed) the database file; ":memory:" works for tests.
   static Result<std::unique_ptr<SqliteStateStore>> Open(const std::string& path);
+  // On a connection other stores of the same file use too (`wache serve`).
+  static std::unique_ptr<SqliteStateStore> OpenOn(std::shared_ptr<Connection> connection);
   ~SqliteStateStore() override;
 
   Result<std::optional<bot::ConversationState>> Load(const bot::ConversationKey& key) override;
@@ -29,10 +27,12 @@ class SqliteStateStore final : public bot::StateStore {
   Result<int> EraseIdleBefore(bot::TimePoint cutoff) override;
 
  private:
-  explicit SqliteStateStore(std::unique_ptr<SQLite::Database> db);
-  std::mutex mu_;
-  std::unique_ptr<SQLite::Database> db_;
-  StatementCache stmts_{*db_};  // after db_: statements go before their connection
+  explicit SqliteStateStore(std::shared_ptr<Connection> connection)
+      : connection_(std::move(connection)) {}
+  std::shared_ptr<Connection> connection_;
+  std::mutex& mu_ = connection_->mu;  // guards every use of the connection
+  SQLite::Database* db_ = connection_->db.get();
+  StatementCache& stmts_ = connection_->stmts;
 };
 
 }  // namespace wache::store

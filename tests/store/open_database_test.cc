@@ -1,13 +1,18 @@
 // OpenDatabase: the stores' connections to one file take turns writing. A connection that
 // finds another one writing retries (RetryWhenBusy) instead of failing with SQLITE_BUSY.
+// OpenConnection: the stores of `wache serve` share one connection and its mutex.
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <thread>
 
 #include "store/schema.h"
+#include "store/sqlite_delivery_store.h"
+#include "store/sqlite_handover_store.h"
+#include "store/sqlite_state_store.h"
 
 namespace wache::store {
 namespace {
@@ -39,6 +44,71 @@ TEST(OpenDatabaseTest, AWriterWaitsForAnotherConnectionsTransactionInsteadOfFail
     committer.join();
     EXPECT_EQ(second->execAndGet("SELECT count(*) FROM t").getInt(), 2);
   }
+  fs::remove_all(dir);
+}
+
+TEST(OpenDatabaseTest, StoresSharingOneConnectionWorkFromManyThreadsAndSeeEachOthersRows) {
+  const fs::path dir =
+      fs::temp_directory_path() /
+      ("wache_shared_db_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string path = (dir / "wache.db").string();
+  {
+    auto database = OpenConnection(path);
+    auto state = SqliteStateStore::OpenOn(database);
+    auto delivery = std::move(SqliteDeliveryStore::OpenOn(database)).value();
+    auto handovers = SqliteHandoverStore::OpenOn(database);
+    // Each thread takes messages in and completes them (the group commit releases the mutex
+    // for its fsync), saves conversation state and asks for open hand-overs, as the intake,
+    // the workers and the senders do at once.
+    constexpr int kThreads = 4, kEach = 50;
+    std::vector<std::thread> threads;
+    std::atomic<int> failures{0};
+    for (int t = 0; t < kThreads; ++t) {
+      threads.emplace_back([&, t] {
+        for (int i = 0; i < kEach; ++i) {
+          const std::string sender = std::to_string(t) + "-" + std::to_string(i);
+          webhook::AcceptedMessage m;
+          m.message.platform = "whatsapp";
+          m.message.account = "wa";
+          m.message.sender = sender;
+          m.message.message_id = "wamid." + sender;
+          m.message.text = "Hallo";
+          m.account_ref = "100";
+          std::vector<webhook::AcceptedMessage> batch = {m};
+          const bot::TimePoint now{std::chrono::seconds(1000)};
+          if (!delivery->InsertInbound(batch, now).ok()) ++failures;
+          webhook::OutboundMessage reply;
+          reply.platform = "whatsapp";
+          reply.account_id = "wa";
+          reply.account_ref = "100";
+          reply.recipient = sender;
+          reply.reply.text = "Guten Tag";
+          if (!delivery->CompleteInboundAndClaim(batch[0], {reply}, now).ok()) ++failures;
+          bot::ConversationState s;
+          s.flow = "greeting";
+          s.step = "menu";
+          s.language = "de";
+          s.last_activity = now;
+          if (!state->Save({"whatsapp", "wa", sender}, s).ok()) ++failures;
+          if (!handovers->FindOpen("whatsapp", "wa", sender).ok()) ++failures;
+        }
+      });
+    }
+    for (auto& th : threads) th.join();
+    EXPECT_EQ(failures.load(), 0);
+    EXPECT_TRUE(delivery->PendingInbound().value().empty());
+    EXPECT_EQ(delivery->Counts().value().inflight, kThreads * kEach);
+    auto loaded = state->Load({"whatsapp", "wa", "3-49"}).value();
+    ASSERT_TRUE(loaded.has_value());
+    EXPECT_EQ(loaded->step, "menu");
+  }
+  // A second process (here: a second connection) sees all of it on disk.
+  auto other = SqliteStateStore::Open(path);
+  ASSERT_TRUE(other.ok());
+  EXPECT_TRUE(other.value()->Load({"whatsapp", "wa", "0-0"}).value().has_value());
+  other = Status::Error("closed");
   fs::remove_all(dir);
 }
 

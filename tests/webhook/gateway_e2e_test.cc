@@ -131,13 +131,13 @@ class GatewayE2ETest : public ::testing::Test {
     webhook_ = LoadWebhookConfig(path, config_, diags_);
     playbook_ = bot::Playbook::Load(config_.flows_dir, config_.templates_dir, diags_);
     ASSERT_FALSE(diags_.has_errors()) << diags_.Format();
-    auto store = store::SqliteStateStore::Open((dir_ / "state.db").string());
-    ASSERT_TRUE(store.ok()) << store.status().message();
-    store_ = std::move(store).value();
-    auto delivery = store::SqliteDeliveryStore::Open((dir_ / "state.db").string());
+    // One connection for the three stores, as `wache serve` opens them.
+    auto database = store::OpenConnection((dir_ / "state.db").string());
+    store_ = store::SqliteStateStore::OpenOn(database);
+    auto delivery = store::SqliteDeliveryStore::OpenOn(database);
     ASSERT_TRUE(delivery.ok()) << delivery.status().message();
     delivery_ = std::move(delivery).value();
-    handovers_ = std::move(store::SqliteHandoverStore::Open((dir_ / "state.db").string())).value();
+    handovers_ = store::SqliteHandoverStore::OpenOn(database);
     StartGateway();
   }
 

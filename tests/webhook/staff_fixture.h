@@ -179,9 +179,11 @@ class StaffGatewayTest : public ::testing::Test {
     playbook_ = bot::Playbook::Load(config_.flows_dir, config_.templates_dir, diags_);
     ASSERT_FALSE(diags_.has_errors()) << diags_.Format();
     const std::string db = (dir_ / "state.db").string();
-    state_ = std::move(store::SqliteStateStore::Open(db)).value();
-    delivery_ = std::move(store::SqliteDeliveryStore::Open(db)).value();
-    handovers_ = std::move(store::SqliteHandoverStore::Open(db)).value();
+    // One connection for the three stores, as `wache serve` opens them.
+    auto database = store::OpenConnection(db);
+    state_ = store::SqliteStateStore::OpenOn(database);
+    delivery_ = std::move(store::SqliteDeliveryStore::OpenOn(database)).value();
+    handovers_ = store::SqliteHandoverStore::OpenOn(database);
     options_.port = 0;
     options_.console = &console_;
     options_.outbox.retry_base = std::chrono::seconds(1);
