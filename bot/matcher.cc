@@ -218,6 +218,12 @@ int FindKeyword(const CompiledKeyword& kw, const std::vector<std::string>& token
                 const std::vector<bool>& mask, size_t from) {
   if (kw.tokens.empty() || kw.tokens.size() > tokens.size()) return -1;
   for (size_t start = from; start + kw.tokens.size() <= tokens.size(); ++start) {
+    // A match starts on a word with the keyword's first byte (KeywordIndex): one byte test
+    // skips most words before the string comparisons of TokenMatches.
+    if (kw.lead != 0 &&
+        (tokens[start].empty() || static_cast<unsigned char>(tokens[start][0]) != kw.lead)) {
+      continue;
+    }
     bool all = true;
     for (size_t i = 0; all && i < kw.tokens.size(); ++i) {
       all = !mask[start + i] && TokenMatches(kw.tokens[i], tokens[start + i]);
