@@ -52,6 +52,31 @@ TEST(JsonLog, QuotesNewlinesAndBrokenUtf8StayOneValidLine) {
   EXPECT_NE(j["msg"].get<std::string>().find("\"a\nb\""), std::string::npos);
 }
 
+TEST(JsonLog, ControlBytesAndEveryKindOfBrokenUtf8AreEscapedOrReplaced) {
+  // A control byte; a lone continuation byte; an overlong "/"; a UTF-16 surrogate; a
+  // sequence cut off at the end. Valid UTF-8 (ü, an emoji) stays as it is.
+  auto j =
+      LogLine("tab\there \x01 \x80 \xc0\xaf \xed\xa0\x80 ü 🚓 end\xe2\x82", spdlog::level::info);
+  const std::string replacement = "\xef\xbf\xbd";
+  EXPECT_EQ(j["msg"], "tab\there \x01 " + replacement + " " + replacement + replacement + " " +
+                          replacement + replacement + replacement + " ü 🚓 end" + replacement +
+                          replacement);
+}
+
+TEST(JsonLog, AFieldGivenTwiceAppearsOnceWithItsLastValue) {
+  std::ostringstream out;
+  auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(out);
+  spdlog::logger logger("json-test", sink);
+  logger.set_formatter(std::make_unique<JsonLineFormatter>());
+  logger.info("platform=x correlation=c platform=y done");
+  const std::string line = out.str();
+  EXPECT_EQ(line.find("\"platform\""), line.rfind("\"platform\"")) << line;
+  auto j = nlohmann::json::parse(line);
+  EXPECT_EQ(j["platform"], "y");
+  EXPECT_EQ(j["correlation"], "c");
+  EXPECT_EQ(j["msg"], "done");
+}
+
 TEST(JsonLog, FieldAtTheEndOfTheMessage) {
   auto j = LogLine("correlation=only", spdlog::level::info);
   EXPECT_EQ(j["correlation"], "only");
