@@ -144,10 +144,14 @@ TEST_F(SqliteStateStoreTest, SchemaVersionIsSetAndReopeningDoesNotMigrateAgain) 
   {
     SQLite::Database db(path_, SQLite::OPEN_READONLY);
     EXPECT_EQ(db.execAndGet("PRAGMA user_version").getInt(), 6);  // up to the claim index
-    // Only pending replies are in the claim index (version 6).
+    // Only the rows their queries need are in two of the outbox's indexes (version 6).
     EXPECT_NE(db.execAndGet("SELECT sql FROM sqlite_master WHERE name = 'outbox_due'")
                   .getString()
                   .find("WHERE status = 'pending'"),
+              std::string::npos);
+    EXPECT_NE(db.execAndGet("SELECT sql FROM sqlite_master WHERE name = 'outbox_platform_message'")
+                  .getString()
+                  .find("WHERE platform_message_id IS NOT NULL"),
               std::string::npos);
     EXPECT_EQ(db.execAndGet("PRAGMA journal_mode").getString(), "wal");
   }
