@@ -19,12 +19,17 @@ namespace {
 
 namespace fs = std::filesystem;
 
-TEST(OpenDatabaseTest, AWriterWaitsForAnotherConnectionsTransactionInsteadOfFailing) {
-  const fs::path dir =
-      fs::temp_directory_path() /
-      ("wache_open_db_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()));
+// A new, empty folder under the temporary directory, unique per test run.
+fs::path EmptyDir(const std::string& prefix) {
+  const fs::path dir = fs::temp_directory_path() /
+                       (prefix + std::to_string(::testing::UnitTest::GetInstance()->random_seed()));
   fs::remove_all(dir);
   fs::create_directories(dir);
+  return dir;
+}
+
+TEST(OpenDatabaseTest, AWriterWaitsForAnotherConnectionsTransactionInsteadOfFailing) {
+  const fs::path dir = EmptyDir("wache_open_db_");
   const std::string path = (dir / "wache.db").string();
   {
     auto first = OpenDatabase(path);
@@ -48,11 +53,7 @@ TEST(OpenDatabaseTest, AWriterWaitsForAnotherConnectionsTransactionInsteadOfFail
 }
 
 TEST(OpenDatabaseTest, StoresSharingOneConnectionWorkFromManyThreadsAndSeeEachOthersRows) {
-  const fs::path dir =
-      fs::temp_directory_path() /
-      ("wache_shared_db_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+  const fs::path dir = EmptyDir("wache_shared_db_");
   const std::string path = (dir / "wache.db").string();
   {
     auto database = OpenConnection(path);
