@@ -272,6 +272,10 @@ Result<Decision> Engine::Handle(const InboundMessage& msg, const Account& accoun
 
   auto finish = [&]() -> Result<Decision> {
     d.language = state.language;
+    if (options.defer_save) {
+      d.state_to_save = state;
+      return d;
+    }
     if (Status s = store_.Save(key, state); !s.ok()) return s;
     return d;
   };

@@ -64,6 +64,9 @@ struct Decision {
   std::vector<Reply> replies;
   bool waiting_for_answer = false;
   std::string matched;  // the keyword or pattern that decided, for staff debugging
+  // With HandleOptions::defer_save: the conversation state the caller must store (nothing
+  // to store if empty).
+  std::optional<ConversationState> state_to_save;
 };
 
 // Builds the payload of a button. Stable across reordering of choices.
@@ -78,6 +81,10 @@ struct HandleOptions {
   // InterruptCheck::none_in_playbook of this very text: while that playbook is current, no
   // interrupt flow can match, so Handle does not match them again.
   uint64_t no_interrupt_in_playbook = 0;
+  // Handle does not save the conversation state but returns it (Decision::state_to_save):
+  // the gateway stores it in the transaction that stores the replies, so that a crash
+  // leaves both or neither, and a message costs one write transaction less.
+  bool defer_save = false;
 };
 
 // What the urgent lane learns at intake (Engine::CheckInterrupt).

@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "store/schema.h"
+#include "store/sqlite_state_store.h"
 #include "store/sqlite_util.h"
 
 namespace wache::store {
@@ -231,19 +232,19 @@ Status SqliteDeliveryStore::CompleteInbound(const webhook::AcceptedMessage& mess
                                             const std::vector<webhook::OutboundMessage>& replies,
                                             bot::TimePoint now) {
   std::lock_guard lock(mu_);
-  return Complete(message, replies, now, false).status();
+  return Complete(message, replies, now, false, nullptr).status();
 }
 
 Result<std::vector<webhook::OutboxRecord>> SqliteDeliveryStore::CompleteInboundAndClaim(
     const webhook::AcceptedMessage& message, const std::vector<webhook::OutboundMessage>& replies,
-    bot::TimePoint now) {
+    bot::TimePoint now, const bot::ConversationState* state) {
   std::lock_guard lock(mu_);
-  return Complete(message, replies, now, true);
+  return Complete(message, replies, now, true, state);
 }
 
 Result<std::vector<webhook::OutboxRecord>> SqliteDeliveryStore::Complete(
     const webhook::AcceptedMessage& message, const std::vector<webhook::OutboundMessage>& replies,
-    bot::TimePoint now, bool claim) {
+    bot::TimePoint now, bool claim, const bot::ConversationState* state) {
   return Guard("inbox complete", [&]() -> Result<std::vector<webhook::OutboxRecord>> {
     std::vector<webhook::OutboxRecord> claimed;
     SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
@@ -255,6 +256,11 @@ Result<std::vector<webhook::OutboxRecord>> SqliteDeliveryStore::Complete(
     // Already handled (a second worker, or a replay): storing the replies again would
     // answer twice.
     if (done.exec() == 0) return claimed;
+    if (state) {
+      SaveConversationState(
+          stmts_, {message.message.platform, message.message.account, message.message.sender},
+          *state);
+    }
     if (claim && !replies.empty()) {
       // Claimed now only if nothing of the conversation is waiting: otherwise these
       // replies queue behind it, in order, through ClaimDue.

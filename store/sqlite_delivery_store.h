@@ -34,7 +34,7 @@ class SqliteDeliveryStore final : public webhook::DeliveryStore {
                          bot::TimePoint now) override;
   Result<std::vector<webhook::OutboxRecord>> CompleteInboundAndClaim(
       const webhook::AcceptedMessage& message, const std::vector<webhook::OutboundMessage>& replies,
-      bot::TimePoint now) override;
+      bot::TimePoint now, const bot::ConversationState* state = nullptr) override;
   Result<std::vector<webhook::OutboxRecord>> ClaimDue(bot::TimePoint now, int limit) override;
   Status MarkSent(int64_t id, const std::string& platform_message_id, bot::TimePoint now) override;
   Status MarkRetry(int64_t id, bot::TimePoint next_attempt, const std::string& error) override;
@@ -81,7 +81,7 @@ class SqliteDeliveryStore final : public webhook::DeliveryStore {
   // unsent reply; under mu_.
   Result<std::vector<webhook::OutboxRecord>> Complete(
       const webhook::AcceptedMessage& message, const std::vector<webhook::OutboundMessage>& replies,
-      bot::TimePoint now, bool claim);
+      bot::TimePoint now, bool claim, const bot::ConversationState* state);
 
   std::shared_ptr<Connection> connection_;
   std::mutex& mu_ = connection_->mu;  // guards every use of the connection

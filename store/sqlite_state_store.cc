@@ -47,25 +47,30 @@ Result<std::optional<bot::ConversationState>> SqliteStateStore::Load(
   }
 }
 
+void SaveConversationState(StatementCache& statements, const bot::ConversationKey& key,
+                           const bot::ConversationState& s) {
+  auto lease = statements.Get(
+      "INSERT OR REPLACE INTO conversation_state (platform, account, sender, "
+      "flow, step, language, retries, turns, last_activity, replies_by_flow) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  SQLite::Statement& q = *lease;
+  q.bind(1, key.platform);
+  q.bind(2, key.account);
+  q.bind(3, key.sender);
+  q.bind(4, s.flow);
+  q.bind(5, s.step);
+  q.bind(6, s.language);
+  q.bind(7, s.retries);
+  q.bind(8, s.turns);
+  q.bind(9, static_cast<int64_t>(s.last_activity.time_since_epoch().count()));
+  q.bind(10, bot::EncodeRepliesByFlow(s.replies_by_flow));
+  q.exec();
+}
+
 Status SqliteStateStore::Save(const bot::ConversationKey& key, const bot::ConversationState& s) {
   std::lock_guard<std::mutex> lock(mu_);
   try {
-    auto lease = stmts_.Get(
-        "INSERT OR REPLACE INTO conversation_state (platform, account, sender, "
-        "flow, step, language, retries, turns, last_activity, replies_by_flow) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    SQLite::Statement& q = *lease;
-    q.bind(1, key.platform);
-    q.bind(2, key.account);
-    q.bind(3, key.sender);
-    q.bind(4, s.flow);
-    q.bind(5, s.step);
-    q.bind(6, s.language);
-    q.bind(7, s.retries);
-    q.bind(8, s.turns);
-    q.bind(9, static_cast<int64_t>(s.last_activity.time_since_epoch().count()));
-    q.bind(10, bot::EncodeRepliesByFlow(s.replies_by_flow));
-    q.exec();
+    SaveConversationState(stmts_, key, s);
     return Status::Ok();
   } catch (const std::exception& e) {
     return Status::Error(std::string("state save failed: ") + e.what());

@@ -13,6 +13,13 @@
 
 namespace wache::store {
 
+// Writes one conversation's state through `statements` (their connection's mutex held, and
+// inside the caller's transaction if it has one). Throws (SQLiteCpp) on failure.
+// SqliteStateStore::Save uses it, and the delivery store saves the state the engine
+// returns in the transaction that stores the message's replies.
+void SaveConversationState(StatementCache& statements, const bot::ConversationKey& key,
+                           const bot::ConversationState& state);
+
 class SqliteStateStore final : public bot::StateStore {
  public:
   // Opens (creating if needed) the database file; ":memory:" works for tests.

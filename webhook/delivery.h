@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -49,9 +50,11 @@ class Inbox {
 class Outbox {
  public:
   virtual ~Outbox() = default;
-  // The replies to one message, in order. Called from dispatcher workers; the replies of
-  // one conversation never arrive concurrently. Thread-safe across conversations.
-  virtual void Deliver(const AcceptedMessage& cause, std::vector<OutboundMessage> replies) = 0;
+  // The replies to one message, in order, and the conversation's new state if it changed
+  // (stored with them, atomically). Called from dispatcher workers; the replies of one
+  // conversation never arrive concurrently. Thread-safe across conversations.
+  virtual void Deliver(const AcceptedMessage& cause, std::vector<OutboundMessage> replies,
+                       std::optional<bot::ConversationState> state) = 0;
   // Marks the person's message read where the platform supports it (WhatsApp).
   virtual void MarkRead(const AcceptedMessage& message) {}
 };

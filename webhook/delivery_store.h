@@ -88,10 +88,11 @@ class DeliveryStore {
   // are claimed in the same transaction (in flight, one attempt) and returned in order, so
   // that a sender takes them from memory instead of claiming them from the store. Returns
   // nothing claimed when they had to wait for their turn (stored pending) or the message
-  // was already handled.
+  // was already handled. `state`, if given, is the conversation's new state (the message's
+  // platform, account and sender), saved in the same transaction.
   virtual Result<std::vector<OutboxRecord>> CompleteInboundAndClaim(
       const AcceptedMessage& message, const std::vector<OutboundMessage>& replies,
-      bot::TimePoint now) = 0;
+      bot::TimePoint now, const bot::ConversationState* state = nullptr) = 0;
 
   // Claims up to `limit` replies that are due: pending, next attempt reached, and the
   // oldest unsent reply of their conversation (order within a conversation). Emergency

@@ -252,7 +252,8 @@ void Dispatcher::Handle(const AcceptedMessage& m) {
   const std::optional<staff::Handover> handover = desk_.Current(m);
   auto decided = engine_.Handle(m.message, *account,
                                 {.interrupts_only = handover.has_value(),
-                                 .no_interrupt_in_playbook = m.no_interrupt_in_playbook});
+                                 .no_interrupt_in_playbook = m.no_interrupt_in_playbook,
+                                 .defer_save = true});
   if (!decided.ok()) {
     // The state store failed. The message stays unhandled in the inbox (nothing lost) and is
     // handled again when the gateway next starts.
@@ -283,8 +284,9 @@ void Dispatcher::Handle(const AcceptedMessage& m) {
     if (!r.buttons.empty() && menu_label_) o.menu_label = menu_label_(r.language, *account);
     out.push_back(std::move(o));
   }
-  // Also with no replies (a silenced flow): the durable outbox marks the message handled.
-  outbox_.Deliver(m, std::move(out));
+  // Also with no replies (a silenced flow): the durable outbox marks the message handled,
+  // and stores the conversation's new state in the same transaction.
+  outbox_.Deliver(m, std::move(out), d.state_to_save);
   // After the replies are stored and the senders woken: the mark-read call is a round trip
   // to the platform, and an emergency answer must not wait for it.
   if (!handover) outbox_.MarkRead(m);

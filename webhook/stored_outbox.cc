@@ -48,8 +48,10 @@ void StoredOutbox::Stop() {
   threads_.clear();
 }
 
-void StoredOutbox::Deliver(const AcceptedMessage& cause, std::vector<OutboundMessage> replies) {
-  auto claimed = store_.CompleteInboundAndClaim(cause, replies, clock_.Now());
+void StoredOutbox::Deliver(const AcceptedMessage& cause, std::vector<OutboundMessage> replies,
+                           std::optional<bot::ConversationState> state) {
+  auto claimed =
+      store_.CompleteInboundAndClaim(cause, replies, clock_.Now(), state ? &*state : nullptr);
   if (!claimed.ok()) {
     // The message stays unhandled in the inbox and is handled again after a restart.
     spdlog::error("correlation={} could not store replies: {}", cause.correlation_id,

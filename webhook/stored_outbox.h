@@ -61,7 +61,8 @@ class StoredOutbox final : public Outbox {
   // Stops the senders after their current reply; unsent replies stay stored.
   void Stop();
 
-  void Deliver(const AcceptedMessage& cause, std::vector<OutboundMessage> replies) override;
+  void Deliver(const AcceptedMessage& cause, std::vector<OutboundMessage> replies,
+               std::optional<bot::ConversationState> state) override;
   void MarkRead(const AcceptedMessage& message) override;
   // Stores a reply that answers no newly handled message (a staff reply, `reply.author`
   // "staff:<name>") and wakes the senders. Returns its outbox id.

@@ -172,6 +172,26 @@ TEST_F(EngineTest, AnInterruptCheckAtIntakeSparesTheSecondMatchOnlyWithTheSamePl
   EXPECT_EQ(after.value().flow, "emergency");
 }
 
+TEST_F(EngineTest, WithDeferredSavingTheStateComesBackInsteadOfBeingStored) {
+  InboundMessage msg{"whatsapp", "koeln", "alice", "", "Frage zur Bewerbung", "", std::nullopt};
+  auto d = engine_->Handle(msg, account_, {.defer_save = true});
+  ASSERT_TRUE(d.ok());
+  ASSERT_TRUE(d.value().state_to_save.has_value());
+  EXPECT_EQ(d.value().state_to_save->flow, "applicant");
+  EXPECT_EQ(d.value().state_to_save->step, "menu");
+  EXPECT_FALSE(store_.Load({"whatsapp", "koeln", "alice"}).value().has_value())
+      << "the caller stores it";
+  // Without the option the engine saves, and returns nothing to save.
+  auto saved = engine_->Handle(msg, account_);
+  ASSERT_TRUE(saved.ok());
+  EXPECT_FALSE(saved.value().state_to_save.has_value());
+  EXPECT_EQ(store_.Load({"whatsapp", "koeln", "alice"}).value()->step, "menu");
+  // Staff have the conversation and nothing urgent came: nothing to save either way.
+  auto silent = engine_->Handle(msg, account_, {.interrupts_only = true, .defer_save = true});
+  ASSERT_TRUE(silent.ok());
+  EXPECT_FALSE(silent.value().state_to_save.has_value());
+}
+
 TEST_F(EngineTest, AnotherStationsEmergencyFlowKeepsTheEngineMatching) {
   // Only Köln-Süd's accounts have this interrupt flow. For another station the text is not
   // urgent, but the check does not say "none": a reload may move the account to Köln-Süd

@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <thread>
 
+#include "store/sqlite_state_store.h"
+
 namespace wache::store {
 namespace {
 
@@ -332,6 +334,30 @@ TEST_F(SqliteDeliveryStoreTest, RepliesAreClaimedWhenStoredUnlessTheirConversati
   ASSERT_TRUE(replay.ok());
   EXPECT_TRUE(replay.value().empty());
   EXPECT_EQ(store_->Counts().value().pending, 1);  // "drei"
+}
+
+TEST_F(SqliteDeliveryStoreTest, TheConversationStateIsStoredWithTheRepliesAndNotByAReplay) {
+  std::vector<AcceptedMessage> in = {Msg("m1", "a")};
+  ASSERT_TRUE(store_->InsertInbound(in, At(1000)).ok());
+  bot::ConversationState state;
+  state.flow = "applicant";
+  state.step = "menu";
+  state.language = "de";
+  state.turns = 1;
+  state.last_activity = At(1000);
+  ASSERT_TRUE(
+      store_->CompleteInboundAndClaim(in[0], {Reply(in[0], "Menü")}, At(1001), &state).ok());
+  // A replay of the handled message with another state changes nothing.
+  bot::ConversationState other = state;
+  other.step = "requirements";
+  ASSERT_TRUE(store_->CompleteInboundAndClaim(in[0], {}, At(1002), &other).ok());
+  auto states = SqliteStateStore::Open(path_.string());
+  ASSERT_TRUE(states.ok());
+  auto loaded = states.value()->Load({"whatsapp", "wa", "a"}).value();
+  ASSERT_TRUE(loaded.has_value());
+  EXPECT_EQ(loaded->flow, "applicant");
+  EXPECT_EQ(loaded->step, "menu");
+  EXPECT_EQ(loaded->turns, 1);
 }
 
 TEST(SqliteDeliveryStoreUpgrade, AVersion2DatabaseKeepsItsMessagesAndRepliesWhenOpened) {
