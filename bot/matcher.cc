@@ -297,17 +297,21 @@ std::unique_ptr<Matcher> Matcher::Build(const FlowSet& flows, const TemplateSet&
       flow_choices[i].emplace_back(&step, std::move(choices));
     }
   });
+  std::map<std::pair<std::string, bool>, uint32_t> distinct;  // (regex, case-sensitive) -> id
   for (size_t i = 0; i < n; ++i) {
     diags.Merge(flow_diags[i]);
     for (auto& [step, choices] : flow_choices[i]) m->choices_[step] = std::move(choices);
     for (auto& ct : m->flows_[i].triggers) {
       for (auto* list : {&ct.patterns, &ct.raw_patterns}) {
         for (auto& p : *list) {
-          p.id = static_cast<uint32_t>(m->pattern_count_++);
+          auto key = std::make_pair(p.re->pattern(), p.re->options().case_sensitive());
+          p.id = distinct.emplace(std::move(key), static_cast<uint32_t>(distinct.size()))
+                     .first->second;
         }
       }
     }
   }
+  m->pattern_count_ = distinct.size();
   static std::atomic<uint64_t> serials{0};
   m->serial_ = ++serials;
   m->builder_ = std::this_thread::get_id();
@@ -332,9 +336,44 @@ const RE2& Matcher::ThreadCopy(const CompiledPattern& p) const {
   return *mine;
 }
 
+struct Matcher::PatternMemo {
+  uint64_t serial = 0;                       // of the Matcher the entries belong to
+  uint64_t call = 0;                         // counts the thread's Match calls
+  std::vector<std::pair<uint64_t, int>> of;  // by pattern id: (call, weight or -1)
+};
+
+Matcher::PatternMemo& Matcher::MemoFor(const Matcher& m) {
+  thread_local PatternMemo memo;
+  if (memo.serial != m.serial_) {
+    memo.serial = m.serial_;
+    memo.of.assign(m.pattern_count_, {0, -1});  // call 0 never happens: nothing remembered
+  }
+  return memo;
+}
+
 std::vector<TriggerMatch> Matcher::Match(Priority p, const NormalizedText& text,
                                          std::string_view raw) const {
   std::vector<TriggerMatch> out;
+  PatternMemo& memo = MemoFor(*this);
+  const uint64_t call = ++memo.call;
+  // The weight of a pattern's match in `searched`, or -1. `same_text`: the text every
+  // trigger's patterns of this kind see in this call (not cut by an except phrase), so a
+  // search of the same pattern in another flow gives the same answer.
+  auto search = [&](const CompiledPattern& cp, re2::StringPiece searched, bool same_text,
+                    bool raw_text) {
+    std::pair<uint64_t, int>* slot = same_text ? &memo.of[cp.id] : nullptr;
+    if (slot && slot->first == call) return slot->second;
+    const RE2& re = ThreadCopy(cp);
+    re2::StringPiece found;  // the whole match: a longer match is more specific
+    int weight = -1;
+    if (FindPattern(re, searched, found)) {
+      weight = raw_text ? std::max(1, static_cast<int>(found.size()))
+                        : std::max(1, static_cast<int>(CodePointCount(
+                                          std::string_view(found.data(), found.size()))));
+    }
+    if (slot) *slot = {call, weight};
+    return weight;
+  };
   const MessageKeys keys(text.tokens);
   const std::vector<bool> unmasked(text.tokens.size(), false);
   // Except phrases only take matches away, so a trigger none of whose keywords is in the
@@ -410,22 +449,17 @@ std::vector<TriggerMatch> Matcher::Match(Priority p, const NormalizedText& text,
           masked += text.tokens[i];
         }
         re2::StringPiece whole(masked);
-        for (const auto& p : ct.patterns) {
-          const RE2& re = ThreadCopy(p);
-          re2::StringPiece found;  // the whole match: a longer match is more specific
-          if (FindPattern(re, whole, found)) {
-            int len =
-                static_cast<int>(CodePointCount(std::string_view(found.data(), found.size())));
-            mine.push_back({-1, -1, std::max(len, 1), "", re.pattern()});
+        const bool cut = std::find(mask.begin(), mask.end(), true) != mask.end();
+        for (const auto& cp : ct.patterns) {
+          if (int weight = search(cp, whole, !cut, false); weight >= 0) {
+            mine.push_back({-1, -1, weight, "", cp.re->pattern()});
           }
         }
       }
-      for (const auto& p : ct.raw_patterns) {
-        const RE2& re = ThreadCopy(p);
+      for (const auto& cp : ct.raw_patterns) {
         re2::StringPiece whole(raw.data(), raw.size());
-        re2::StringPiece found;
-        if (FindPattern(re, whole, found)) {
-          mine.push_back({-1, -1, std::max(1, static_cast<int>(found.size())), "", re.pattern()});
+        if (int weight = search(cp, whole, true, true); weight >= 0) {
+          mine.push_back({-1, -1, weight, "", cp.re->pattern()});
         }
       }
       if (mine.empty()) continue;

@@ -63,8 +63,9 @@ class Matcher {
   ChoiceMatch MatchChoice(const Step& step, const NormalizedText& text) const;
 
  private:
-  // A pattern as compiled at Build (and checked there), and its number among all patterns
-  // of this Matcher, for the calling thread's copy (ThreadCopy).
+  // A pattern as compiled at Build (and checked there), and its number among the distinct
+  // patterns of this Matcher: the same for the same regex and case rule in any flow, for the
+  // calling thread's copy (ThreadCopy) and for remembering a search within one Match call.
   struct CompiledPattern {
     std::unique_ptr<RE2> re;
     uint32_t id = 0;
@@ -101,6 +102,13 @@ class Matcher {
   std::thread::id builder_;   // uses the originals
   uint64_t serial_ = 0;       // unique per Matcher, for the threads' copies
   size_t pattern_count_ = 0;  // CompiledPattern::id runs from 0 to this
+
+  // The weight a pattern's search gave in the running Match call, or -1 for no match, if
+  // it was searched already. Copied flows repeat the same patterns: `wache check` over 200
+  // copies of every flow searched each emergency pattern 40 times per keyword, and RE2's
+  // lock around its cache was a third of the run (bench/README.md).
+  struct PatternMemo;
+  static PatternMemo& MemoFor(const Matcher& m);
 
   std::vector<CompiledFlow> flows_;
   // The choices of every ask step, keyed by the step (the Matcher lives with its FlowSet).

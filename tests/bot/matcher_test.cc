@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "bot/flow_loader.h"
 #include "bot/playbook.h"
 #include "bot/templates.h"
@@ -102,6 +104,27 @@ TEST(MatcherTest, ExceptPhraseMakesKeywordHarmless) {
       Build({FlowYaml("emergency", "interrupt", "  keywords: [hilfe]\n  except: [\"hilfe bei\"]")});
   EXPECT_EQ(Best(*pb, "Ich brauche Hilfe bei der Bewerbung", Priority::kInterrupt), "");
   EXPECT_EQ(Best(*pb, "Hilfe!", Priority::kInterrupt), "emergency");
+}
+
+TEST(MatcherTest, TheSamePatternInTwoFlowsIsSearchedOnTheTextEachOneSees) {
+  // Both flows have the same pattern, so a search is remembered within one Match call; but
+  // the second flow's except phrase cuts "hilfe bei" out of the text its pattern sees, and
+  // the remembered answer of the first flow must not count for it.
+  auto pb = Build({FlowYaml("any_help", "interrupt", "  patterns: ['\\bhilfe\\b.*\\bjetzt\\b']"),
+                   FlowYaml("urgent_help", "interrupt",
+                            "  patterns: ['\\bhilfe\\b.*\\bjetzt\\b']\n"
+                            "  except: [\"hilfe bei\"]")});
+  auto names = [&](const std::string& text) {
+    std::vector<std::string> out;
+    for (const auto& m : pb->matcher->Match(Priority::kInterrupt, Normalize(text), text)) {
+      out.push_back(m.flow->name);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  EXPECT_EQ(names("Hilfe bei der Bewerbung, jetzt gleich"), std::vector<std::string>{"any_help"});
+  EXPECT_EQ(names("Hilfe, er ist jetzt da"), (std::vector<std::string>{"any_help", "urgent_help"}));
+  EXPECT_TRUE(names("Frage zur Bewerbung").empty());
 }
 
 TEST(MatcherTest, ExceptPhraseMasksOnlyItsOwnOccurrence) {
