@@ -36,30 +36,13 @@ bool Prefill(const std::string& db, const std::vector<Target>& targets, long cou
   };
   const int64_t start = NowNs();
   try {
-    // The schema comes from the gateway's own OpenDatabase. The rows are written in one
-    // transaction with the statement of SqliteStateStore::Save (one Save per row, each its
-    // own commit, takes about a minute for 100,000); read back through the store below.
-    auto database = store::OpenDatabase(db);
-    SQLite::Transaction tx(*database);
-    SQLite::Statement q(*database,
-                        "INSERT OR REPLACE INTO conversation_state (platform, account, sender, "
-                        "flow, step, language, retries, turns, last_activity, replies_by_flow) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    // The schema comes from the gateway's own OpenDatabase, and each row is written by the
+    // gateway's own SaveConversationState, all in one transaction (one Save per row, each
+    // its own commit, takes about a minute for 100,000); read back through the store below.
+    auto connection = store::OpenConnection(db);
+    SQLite::Transaction tx(*connection->db);
     for (long i = 0; i < count; ++i) {
-      const bot::ConversationKey key = key_of(i);
-      const bot::ConversationState s = state_of(i);
-      q.bind(1, key.platform);
-      q.bind(2, key.account);
-      q.bind(3, key.sender);
-      q.bind(4, s.flow);
-      q.bind(5, s.step);
-      q.bind(6, s.language);
-      q.bind(7, s.retries);
-      q.bind(8, s.turns);
-      q.bind(9, static_cast<int64_t>(s.last_activity.time_since_epoch().count()));
-      q.bind(10, bot::EncodeRepliesByFlow(s.replies_by_flow));
-      q.exec();
-      q.reset();
+      store::SaveConversationState(connection->stmts, key_of(i), state_of(i));
     }
     tx.commit();
   } catch (const std::exception& e) {
