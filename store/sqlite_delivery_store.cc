@@ -322,10 +322,10 @@ Result<std::vector<webhook::OutboxRecord>> SqliteDeliveryStore::ClaimDue(bot::Ti
         kDue + "ORDER BY o.emergency DESC, o.id LIMIT ?";
     static const std::string kAnyDue = "SELECT 1 " + kDue + "LIMIT 1";
     {
-      // Most claims find nothing: the senders claim again after every reply until the
-      // outbox is empty (a message's next reply becomes due when the one before it is
-      // sent). A plain read answers that without the write lock, which the intake's and
-      // the workers' commits wait for (3.7 claims per message, bench/README.md).
+      // Most claims find nothing: each sender claims on its timer (retries and held
+      // replies), and after a reply while another one waits behind it. A plain read
+      // answers that without taking the write lock, which the intake's and the workers'
+      // commits wait for.
       auto any_lease = stmts_.Get(kAnyDue);
       SQLite::Statement& any = *any_lease;
       any.bind(1, Seconds(now));
