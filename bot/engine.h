@@ -98,8 +98,8 @@ class Engine {
   // `playbook` must be fully loaded; `store` and `clock` must outlive the Engine.
   Engine(std::shared_ptr<const Playbook> playbook, StateStore& store, const Clock& clock);
 
-  // Decides the replies to `msg` for `account` and saves the conversation state.
-  // Fails only if the state store fails.
+  // Decides the replies to `msg` for `account` and saves the conversation state (or, with
+  // `defer_save`, returns it in the Decision). Fails only if the state store fails.
   Result<Decision> Handle(const InboundMessage& msg, const Account& account,
                           HandleOptions options = {});
 
