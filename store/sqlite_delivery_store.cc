@@ -52,7 +52,7 @@ const char kInsertReply[] =
     "reply, menu_label, emergency, correlation_id, inbound_at, created_at, status, attempts, "
     "next_attempt_at, received_ms, author, flow) VALUES "
     "(?,?,?,?,?,?,?,?,?,?,?,?,'pending',0,?,?,?,?)";
-// The same row claimed at once, as ClaimDue would leave it (CompleteInboundAndClaim).
+// The same row claimed at once, as ClaimDue would leave it (CompleteInbound with a claim).
 const char kInsertClaimedReply[] =
     "INSERT INTO outbox (inbox_id, conversation, platform, account, account_ref, recipient, "
     "reply, menu_label, emergency, correlation_id, inbound_at, created_at, status, attempts, "
@@ -228,23 +228,11 @@ Result<std::vector<webhook::InboxRecord>> SqliteDeliveryStore::PendingInbound(si
   });
 }
 
-Status SqliteDeliveryStore::CompleteInbound(const webhook::AcceptedMessage& message,
-                                            const std::vector<webhook::OutboundMessage>& replies,
-                                            bot::TimePoint now) {
-  std::lock_guard lock(mu_);
-  return Complete(message, replies, now, false, nullptr).status();
-}
-
-Result<std::vector<webhook::OutboxRecord>> SqliteDeliveryStore::CompleteInboundAndClaim(
+Result<std::vector<webhook::OutboxRecord>> SqliteDeliveryStore::CompleteInbound(
     const webhook::AcceptedMessage& message, const std::vector<webhook::OutboundMessage>& replies,
-    bot::TimePoint now, const bot::ConversationState* state) {
+    bot::TimePoint now, const webhook::Completion& how) {
   std::lock_guard lock(mu_);
-  return Complete(message, replies, now, true, state);
-}
-
-Result<std::vector<webhook::OutboxRecord>> SqliteDeliveryStore::Complete(
-    const webhook::AcceptedMessage& message, const std::vector<webhook::OutboundMessage>& replies,
-    bot::TimePoint now, bool claim, const bot::ConversationState* state) {
+  bool claim = how.claim;
   return Guard("inbox complete", [&]() -> Result<std::vector<webhook::OutboxRecord>> {
     std::vector<webhook::OutboxRecord> claimed;
     SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
@@ -256,10 +244,10 @@ Result<std::vector<webhook::OutboxRecord>> SqliteDeliveryStore::Complete(
     // Already handled (a second worker, or a replay): storing the replies again would
     // answer twice.
     if (done.exec() == 0) return claimed;
-    if (state) {
+    if (how.state) {
       SaveConversationState(
           stmts_, {message.message.platform, message.message.account, message.message.sender},
-          *state);
+          *how.state);
     }
     if (claim && !replies.empty()) {
       // Claimed now only if nothing of the conversation is waiting: otherwise these
@@ -307,32 +295,19 @@ Result<std::vector<webhook::OutboxRecord>> SqliteDeliveryStore::ClaimDue(bot::Ti
   std::lock_guard lock(mu_);
   return Guard("outbox claim", [&]() -> Result<std::vector<webhook::OutboxRecord>> {
     std::vector<webhook::OutboxRecord> out;
+    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
     // The oldest unsent reply of each conversation only: replies arrive in order even when
     // an earlier one is waiting for a retry. Emergencies first, and an emergency reply waits
     // only for earlier emergency replies, never behind an ordinary reply that is held.
-    static const std::string kDue =
-        "FROM outbox o WHERE o.status = 'pending' AND o.next_attempt_at <= ? "
-        "AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.conversation = "
-        "o.conversation AND p.id < o.id AND p.status IN ('pending','inflight') "
-        "AND p.emergency >= o.emergency) ";
-    static const std::string kClaim =
+    auto lease = stmts_.Get(
         "SELECT o.id, o.inbox_id, o.platform, o.account, o.account_ref, "
         "o.recipient, o.reply, o.menu_label, o.emergency, o.correlation_id, "
-        "o.attempts, o.inbound_at, o.received_ms, o.author " +
-        kDue + "ORDER BY o.emergency DESC, o.id LIMIT ?";
-    static const std::string kAnyDue = "SELECT 1 " + kDue + "LIMIT 1";
-    {
-      // Most claims find nothing: each sender claims on its timer (retries and held
-      // replies), and after a reply while another one waits behind it. A plain read
-      // answers that without taking the write lock, which the intake's and the workers'
-      // commits wait for.
-      auto any_lease = stmts_.Get(kAnyDue);
-      SQLite::Statement& any = *any_lease;
-      any.bind(1, Seconds(now));
-      if (!any.executeStep()) return out;
-    }
-    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    auto lease = stmts_.Get(kClaim);
+        "o.attempts, o.inbound_at, o.received_ms, o.author FROM outbox o "
+        "WHERE o.status = 'pending' AND o.next_attempt_at <= ? "
+        "AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.conversation = "
+        "o.conversation AND p.id < o.id AND p.status IN ('pending','inflight') "
+        "AND p.emergency >= o.emergency) "
+        "ORDER BY o.emergency DESC, o.id LIMIT ?");
     SQLite::Statement& q = *lease;
     q.bind(1, Seconds(now));
     q.bind(2, limit);

@@ -29,12 +29,9 @@ class SqliteDeliveryStore final : public webhook::DeliveryStore {
                                           bot::TimePoint now) override;
   Result<std::vector<webhook::InboxRecord>> PendingInbound(size_t limit) override;
   using webhook::DeliveryStore::PendingInbound;
-  Status CompleteInbound(const webhook::AcceptedMessage& message,
-                         const std::vector<webhook::OutboundMessage>& replies,
-                         bot::TimePoint now) override;
-  Result<std::vector<webhook::OutboxRecord>> CompleteInboundAndClaim(
+  Result<std::vector<webhook::OutboxRecord>> CompleteInbound(
       const webhook::AcceptedMessage& message, const std::vector<webhook::OutboundMessage>& replies,
-      bot::TimePoint now, const bot::ConversationState* state = nullptr) override;
+      bot::TimePoint now, const webhook::Completion& how = {}) override;
   Result<std::vector<webhook::OutboxRecord>> ClaimDue(bot::TimePoint now, int limit) override;
   Status MarkSent(int64_t id, const std::string& platform_message_id, bot::TimePoint now) override;
   Status MarkRetry(int64_t id, bot::TimePoint next_attempt, const std::string& error) override;
@@ -77,11 +74,6 @@ class SqliteDeliveryStore final : public webhook::DeliveryStore {
     bool done = false;
   };
   void CommitGroup(std::vector<PendingInsert*>& group);
-  // CompleteInbound, claiming the replies when `claim` and their conversation has no
-  // unsent reply; under mu_.
-  Result<std::vector<webhook::OutboxRecord>> Complete(
-      const webhook::AcceptedMessage& message, const std::vector<webhook::OutboundMessage>& replies,
-      bot::TimePoint now, bool claim, const bot::ConversationState* state);
 
   std::shared_ptr<Connection> connection_;
   std::mutex& mu_ = connection_->mu;  // guards every use of the connection

@@ -66,6 +66,18 @@ struct ConversationEntry {
                              // a message text: fixed phrases and the platform's error codes)
 };
 
+// How DeliveryStore::CompleteInbound completes a message.
+struct Completion {
+  // Claim the replies in the same transaction (in flight, one attempt) when no earlier
+  // reply of the conversation is still unsent, and return them in order, so that a sender
+  // takes them from memory instead of claiming them from the store. Otherwise they are
+  // stored pending and wait for their turn (ClaimDue).
+  bool claim = false;
+  // The conversation's new state (the message's platform, account and sender), saved in
+  // the same transaction; nullptr: none.
+  const bot::ConversationState* state = nullptr;
+};
+
 class DeliveryStore {
  public:
   virtual ~DeliveryStore() = default;
@@ -79,20 +91,13 @@ class DeliveryStore {
   // restart; read back what a flood left in the inbox only).
   virtual Result<std::vector<InboxRecord>> PendingInbound(size_t limit) = 0;
   Result<std::vector<InboxRecord>> PendingInbound() { return PendingInbound(SIZE_MAX); }
-  // Marks the message handled and stores its replies, atomically: after a crash either both
-  // happened or neither.
-  virtual Status CompleteInbound(const AcceptedMessage& message,
-                                 const std::vector<OutboundMessage>& replies,
-                                 bot::TimePoint now) = 0;
-  // The same, and when no earlier reply of the conversation is still unsent, the replies
-  // are claimed in the same transaction (in flight, one attempt) and returned in order, so
-  // that a sender takes them from memory instead of claiming them from the store. Returns
-  // nothing claimed when they had to wait for their turn (stored pending) or the message
-  // was already handled. `state`, if given, is the conversation's new state (the message's
-  // platform, account and sender), saved in the same transaction.
-  virtual Result<std::vector<OutboxRecord>> CompleteInboundAndClaim(
+  // Marks the message handled and stores its replies (and `how.state`), atomically: after a
+  // crash all of it happened or none. Returns the replies it claimed: none without
+  // `how.claim`, when they wait for their turn, or when the message was already handled (a
+  // replay stores nothing).
+  virtual Result<std::vector<OutboxRecord>> CompleteInbound(
       const AcceptedMessage& message, const std::vector<OutboundMessage>& replies,
-      bot::TimePoint now, const bot::ConversationState* state = nullptr) = 0;
+      bot::TimePoint now, const Completion& how = {}) = 0;
 
   // Claims up to `limit` replies that are due: pending, next attempt reached, and the
   // oldest unsent reply of their conversation (order within a conversation). Emergency

@@ -50,8 +50,8 @@ void StoredOutbox::Stop() {
 
 void StoredOutbox::Deliver(const AcceptedMessage& cause, std::vector<OutboundMessage> replies,
                            std::optional<bot::ConversationState> state) {
-  auto claimed =
-      store_.CompleteInboundAndClaim(cause, replies, clock_.Now(), state ? &*state : nullptr);
+  auto claimed = store_.CompleteInbound(cause, replies, clock_.Now(),
+                                        {.claim = true, .state = state ? &*state : nullptr});
   if (!claimed.ok()) {
     // The message stays unhandled in the inbox and is handled again after a restart.
     spdlog::error("correlation={} could not store replies: {}", cause.correlation_id,

@@ -1,5 +1,5 @@
 // StoredOutbox: the durable Outbox. A message's replies are stored in the same transaction
-// that marks the message handled (DeliveryStore::CompleteInboundAndClaim). When nothing of
+// that marks the message handled (DeliveryStore::CompleteInbound). When nothing of
 // the conversation is waiting, that transaction also claims them and a sender thread takes
 // them from memory; otherwise, and for retries, held replies and staff replies, the senders
 // claim due replies from the store (ClaimDue). They send them through the ReplySender and

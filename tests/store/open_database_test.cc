@@ -86,7 +86,7 @@ TEST(OpenDatabaseTest, StoresSharingOneConnectionWorkFromManyThreadsAndSeeEachOt
           reply.account_ref = "100";
           reply.recipient = sender;
           reply.reply.text = "Guten Tag";
-          if (!delivery->CompleteInboundAndClaim(batch[0], {reply}, now).ok()) ++failures;
+          if (!delivery->CompleteInbound(batch[0], {reply}, now, {.claim = true}).ok()) ++failures;
           bot::ConversationState s;
           s.flow = "greeting";
           s.step = "menu";

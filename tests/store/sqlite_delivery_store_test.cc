@@ -291,8 +291,8 @@ TEST_F(SqliteDeliveryStoreTest, RepliesAreClaimedWhenStoredUnlessTheirConversati
   ASSERT_TRUE(store_->InsertInbound(in, At(1000)).ok());
   // Nothing of the conversation is unsent: both replies are claimed, in order, as ClaimDue
   // would have returned them, and no claim finds them again.
-  auto first = store_->CompleteInboundAndClaim(in[0], {Reply(in[0], "eins"), Reply(in[0], "zwei")},
-                                               At(1001));
+  auto first = store_->CompleteInbound(in[0], {Reply(in[0], "eins"), Reply(in[0], "zwei")},
+                                       At(1001), {.claim = true});
   ASSERT_TRUE(first.ok()) << first.status().message();
   ASSERT_EQ(first.value().size(), 2u);
   EXPECT_EQ(first.value()[0].message.reply.text, "eins");
@@ -307,11 +307,11 @@ TEST_F(SqliteDeliveryStoreTest, RepliesAreClaimedWhenStoredUnlessTheirConversati
   EXPECT_TRUE(store_->ClaimDue(At(2000), 10).value().empty());
 
   // The same person again while those are in flight: stored pending, behind them.
-  auto second = store_->CompleteInboundAndClaim(in[1], {Reply(in[1], "drei")}, At(1002));
+  auto second = store_->CompleteInbound(in[1], {Reply(in[1], "drei")}, At(1002), {.claim = true});
   ASSERT_TRUE(second.ok());
   EXPECT_TRUE(second.value().empty());
   // Somebody else is not held up.
-  auto other = store_->CompleteInboundAndClaim(in[2], {Reply(in[2], "b")}, At(1002));
+  auto other = store_->CompleteInbound(in[2], {Reply(in[2], "b")}, At(1002), {.claim = true});
   ASSERT_TRUE(other.ok());
   EXPECT_EQ(other.value().size(), 1u);
 
@@ -330,7 +330,7 @@ TEST_F(SqliteDeliveryStoreTest, RepliesAreClaimedWhenStoredUnlessTheirConversati
   EXPECT_EQ(due[0].attempts, 1) << "an unclaimed reply was never tried";
 
   // A replay of a handled message claims nothing and stores nothing.
-  auto replay = store_->CompleteInboundAndClaim(in[0], {Reply(in[0], "eins")}, At(1003));
+  auto replay = store_->CompleteInbound(in[0], {Reply(in[0], "eins")}, At(1003), {.claim = true});
   ASSERT_TRUE(replay.ok());
   EXPECT_TRUE(replay.value().empty());
   EXPECT_EQ(store_->Counts().value().pending, 1);  // "drei"
@@ -345,12 +345,14 @@ TEST_F(SqliteDeliveryStoreTest, TheConversationStateIsStoredWithTheRepliesAndNot
   state.language = "de";
   state.turns = 1;
   state.last_activity = At(1000);
-  ASSERT_TRUE(
-      store_->CompleteInboundAndClaim(in[0], {Reply(in[0], "Menü")}, At(1001), &state).ok());
+  ASSERT_TRUE(store_
+                  ->CompleteInbound(in[0], {Reply(in[0], "Menü")}, At(1001),
+                                    {.claim = true, .state = &state})
+                  .ok());
   // A replay of the handled message with another state changes nothing.
   bot::ConversationState other = state;
   other.step = "requirements";
-  ASSERT_TRUE(store_->CompleteInboundAndClaim(in[0], {}, At(1002), &other).ok());
+  ASSERT_TRUE(store_->CompleteInbound(in[0], {}, At(1002), {.claim = true, .state = &other}).ok());
   auto states = SqliteStateStore::Open(path_.string());
   ASSERT_TRUE(states.ok());
   auto loaded = states.value()->Load({"whatsapp", "wa", "a"}).value();
