@@ -47,8 +47,9 @@ bool FakeSink::Start(int port) {
   // after 5 requests, which would make the gateway reconnect all the time.
   server_->set_keep_alive_max_count(1000000);
   server_->set_keep_alive_timeout(60);
-  // Enough threads for every connection the gateway may hold while answers are delayed.
-  server_->new_task_queue = [] { return new httplib::ThreadPool(32); };
+  // A thread per connection the gateway may hold (one per sender thread and platform host):
+  // a connection beyond the pool waits until another closes, which kept-alive ones do not.
+  server_->new_task_queue = [] { return new httplib::ThreadPool(512); };
   // One catch-all route (a pre-routing handler would run before httplib reads the body).
   server_->Post("/.*",
                 [this](const httplib::Request& req, httplib::Response& res) { Handle(req, res); });

@@ -134,6 +134,8 @@ Result<std::unique_ptr<Gateway>> Gateway::Start(const bot::GatewayConfig& config
     std::string out;
     out += "# TYPE wache_inbox_queue_depth gauge\nwache_inbox_queue_depth " +
            std::to_string(raw->dispatcher_->QueueDepth()) + "\n";
+    out += "# TYPE wache_sender_threads gauge\nwache_sender_threads " +
+           std::to_string(raw->outbox_->SenderThreads()) + "\n";
     if (auto c = delivery.Counts(); c.ok()) {
       const OutboxCounts& n = c.value();
       out += "# TYPE wache_outbox_replies gauge\n";

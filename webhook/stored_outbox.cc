@@ -26,26 +26,31 @@ Status StoredOutbox::Start() {
     spdlog::warn("{} replies were in flight when Wache stopped; sending them again",
                  requeued.value());
   }
-  {
-    std::lock_guard lock(mu_);
-    ready_.clear();  // claimed before a Stop: in flight in the store, pending again now
-    ready_urgent_.clear();
-    RequestClaimLocked();
-  }
-  for (int i = 0; i < std::max(1, options_.senders); ++i) {
-    threads_.emplace_back([this] { SendLoop(); });
-  }
+  std::lock_guard lock(mu_);
+  ready_.clear();  // claimed before a Stop: in flight in the store, pending again now
+  ready_urgent_.clear();
+  RequestClaimLocked();
+  StartSenderLocked();  // more start when there is work and every sender is busy
   return Status::Ok();
 }
 
+void StoredOutbox::StartSenderLocked() {
+  senders_.push_back(std::make_unique<Sender>());
+  threads_.emplace_back([this, &self = *senders_.back()] { SendLoop(self); });
+}
+
 void StoredOutbox::Stop() {
+  std::vector<std::thread> threads;
   {
     std::lock_guard lock(mu_);
-    stopping_ = true;
+    stopping_ = true;  // no sender starts after this
+    for (auto& s : senders_) s->wake.notify_one();
+    threads.swap(threads_);
   }
-  cv_.notify_all();
-  for (auto& t : threads_) t.join();
-  threads_.clear();
+  for (auto& t : threads) t.join();
+  std::lock_guard lock(mu_);
+  senders_.clear();
+  idle_.clear();
 }
 
 void StoredOutbox::Deliver(const AcceptedMessage& cause, std::vector<OutboundMessage> replies,
@@ -68,10 +73,28 @@ void StoredOutbox::Deliver(const AcceptedMessage& cause, std::vector<OutboundMes
                                       [](const OutboundMessage& r) { return r.emergency; });
       (urgent ? ready_urgent_ : ready_).push_back(std::move(claimed.value()));
     }
+    // One sender is enough: a message's replies go out one after another anyway (order
+    // within a conversation).
+    WakeOneLocked();
   }
-  // One sender is enough: a message's replies go out one after another anyway (order within
-  // a conversation).
-  cv_.notify_one();
+}
+
+size_t StoredOutbox::SenderThreads() {
+  std::lock_guard lock(mu_);
+  return senders_.size();
+}
+
+void StoredOutbox::WakeOneLocked() {
+  if (idle_.empty()) {
+    if (!stopping_ && senders_.size() < static_cast<size_t>(std::max(1, options_.senders))) {
+      StartSenderLocked();
+    }
+    return;
+  }
+  Sender* s = idle_.back();
+  idle_.pop_back();
+  s->idle = false;
+  s->wake.notify_one();
 }
 
 void StoredOutbox::RequestClaimLocked() {
@@ -84,8 +107,8 @@ void StoredOutbox::MarkRead(const AcceptedMessage& message) {
     std::lock_guard lock(mu_);
     if (reads_.size() >= 1000) reads_.pop_front();  // blue ticks are not worth a backlog
     reads_.push_back({message.message.account, message.account_ref, message.message.message_id});
+    WakeOneLocked();
   }
-  cv_.notify_one();
 }
 
 std::chrono::seconds StoredOutbox::Backoff(int attempts) {
@@ -106,8 +129,8 @@ Result<int64_t> StoredOutbox::Enqueue(const OutboundMessage& reply, const LastIn
   {
     std::lock_guard lock(mu_);
     RequestClaimLocked();
+    WakeOneLocked();
   }
-  cv_.notify_one();
   return id;
 }
 
@@ -241,8 +264,7 @@ void StoredOutbox::SendAll(std::vector<OutboxRecord> claimed) {
   }
 }
 
-void StoredOutbox::SendLoop() {
-  auto next_check = std::chrono::steady_clock::now();
+void StoredOutbox::SendLoop(Sender& self) {
   while (true) {
     std::vector<OutboxRecord> ready;
     std::optional<PendingRead> read;
@@ -256,8 +278,29 @@ void StoredOutbox::SendLoop() {
                claim_requests_ != claimed_through_ || !reads_.empty();
       };
       // Retries and held replies become due without anyone asking: claim when their time
-      // comes (NextDue), and at least once a second.
-      claim = !cv_.wait_until(lock, next_check, has_work);
+      // comes (NextDue), and at least once a second. Only the sender on top of the idle
+      // stack watches the clock; the others wait until they are woken.
+      while (!has_work()) {
+        if (std::chrono::steady_clock::now() >= next_check_) {
+          claim = true;
+          // The others need not claim too: the claim sets the next time when it is done.
+          next_check_ = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+          break;
+        }
+        if (!self.idle) {
+          idle_.push_back(&self);
+          self.idle = true;
+        }
+        if (idle_.back() == &self) {
+          self.wake.wait_until(lock, next_check_);
+        } else {
+          self.wake.wait(lock);
+        }
+      }
+      if (self.idle) {  // woken by the clock or by stopping_, not taken off the stack
+        idle_.erase(std::find(idle_.begin(), idle_.end(), &self));
+        self.idle = false;
+      }
       if (stopping_) return;
       // Emergency replies first, then whatever else may be due, then the others, then
       // mark-read calls.
@@ -313,8 +356,8 @@ void StoredOutbox::SendLoop() {
           std::chrono::duration_cast<std::chrono::milliseconds>(until),
           std::chrono::milliseconds(50), wait);
     }
-    next_check = std::chrono::steady_clock::now() + wait;
     std::lock_guard lock(mu_);
+    next_check_ = std::chrono::steady_clock::now() + wait;
     claimed_through_ = std::max(claimed_through_, request);
     // Nothing was in hand and nothing asked for a claim meanwhile: every stored reply waits
     // for a time (retry, hold), not for another reply to be sent.

@@ -22,6 +22,7 @@
 #include <condition_variable>
 #include <deque>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <random>
 #include <set>
@@ -38,10 +39,13 @@
 namespace wache::webhook {
 
 struct OutboxOptions {
-  // Threads sending replies. Each waits for one platform round trip per reply, so the
-  // outbox sends at most senders / round trip replies per second (2 senders and a 100 ms
-  // platform: 14/s in bench/run.sh with SINK_DELAY_MS=100). They mostly wait, not compute.
-  int senders = 8;
+  // Threads sending replies (server.senders). Each waits for one platform round trip per
+  // call, and a message takes two (the reply and its mark-read), so the outbox sends at most
+  // senders / (2 × round trip) replies per second: with a 100 ms platform, 8 senders made
+  // 57.7 replies/s, 32 made 231/s, 128 made 919/s (bench/README.md). They mostly wait, not
+  // compute. They start when needed, and the one that became idle last is woken first, so
+  // with a fast platform only a few of them are ever used (and take memory).
+  int senders = 32;
   std::chrono::seconds retry_base{2};              // first retry after about this long
   std::chrono::seconds retry_max{300};             // backoff cap
   int max_attempts = 10;                           // then the reply is dead-lettered
@@ -69,11 +73,27 @@ class StoredOutbox final : public Outbox {
   Result<int64_t> Enqueue(const OutboundMessage& reply, const LastInbound& cause,
                           const std::string& correlation_id);
 
+  // Sender threads started so far (at most OutboxOptions::senders; /metrics).
+  size_t SenderThreads();
+
   // Waits until no reply and no mark-read is pending or in flight (tests). False on timeout.
   bool WaitDrained(std::chrono::milliseconds timeout);
 
  private:
-  void SendLoop();
+  // A sender thread's own wake-up, so that the one that became idle last can be woken.
+  struct Sender {
+    std::condition_variable wake;
+    bool idle = false;  // in idle_
+  };
+  void SendLoop(Sender& self);
+  // Wakes the sender that became idle last; with none idle, starts one more while fewer than
+  // `senders` run (a busy sender looks for work before it waits, so with all of them
+  // running nothing is left behind). Under mu_.
+  void WakeOneLocked();
+  // Starts a sender thread; under mu_. Each thread costs memory as soon as it runs (about
+  // 0.15 MB of allocator cache with jemalloc: 128 idle senders took 50 MB, 8 took 30), so
+  // they start when the load needs them, not all at once.
+  void StartSenderLocked();
   // Sends claimed replies of one message in order; stops at the first that is not sent and
   // puts the rest back (Unclaim), so that none overtakes it.
   void SendAll(std::vector<OutboxRecord> claimed);
@@ -106,7 +126,15 @@ class StoredOutbox final : public Outbox {
   };
   std::deque<PendingRead> reads_;
   int reads_sending_ = 0;  // taken from reads_, call not finished (WaitDrained waits for it)
-  std::condition_variable cv_;
+  std::vector<std::unique_ptr<Sender>> senders_;
+  // Idle senders, the most recently idle last. Waking from the top of this stack (not
+  // whichever thread the kernel picks) keeps the same few threads busy and their caches warm.
+  std::vector<Sender*> idle_;
+  // When retries and held replies are due (NextDue, at least once a second): the sender on
+  // top of idle_ waits until then and claims, and a sender that runs out of work looks at it
+  // before it waits. The other idle senders sleep until woken; so if the one on top is woken
+  // for work, the time is looked at again when a sender runs out of work, one call later.
+  std::chrono::steady_clock::time_point next_check_{};
   bool stopping_ = false;
   // Replies claimed when their message was completed, a message's replies each, waiting for
   // a sender; emergencies apart so that they go first. In flight in the store.
@@ -116,7 +144,7 @@ class StoredOutbox final : public Outbox {
   // stored); claiming after every reply, as the senders once did, was 3.7 write transactions
   // per message under the store's lock (bench/README.md). A claim is due when
   // claim_requests_ is ahead of claimed_through_ (what the last empty claims had seen), and
-  // on each sender's timer (NextDue, at least once a second) for retries and held replies.
+  // when next_check_ comes (NextDue, at least once a second) for retries and held replies.
   uint64_t claim_requests_ = 0, claimed_through_ = 0;
   // Some stored reply waits for an earlier one of its conversation: each finished send asks
   // for a claim, until a claim made while no sender held replies finds nothing.

@@ -41,15 +41,15 @@ void ReadServer(bot::YamlReader& r, const bot::YamlNode& node, ServerConfig& s) 
   if (!node.IsMap()) {
     r.diags().Error(r.At(node),
                     "server: is a map (host, port, max_body_kb, workers, connection_threads, "
-                    "send_timeout_seconds, retention_days, handover_idle_minutes, "
+                    "senders, send_timeout_seconds, retention_days, handover_idle_minutes, "
                     "reload_watch_seconds, web_dir)");
     return;
   }
-  r.CheckKeys(
-      node,
-      {"host", "port", "max_body_kb", "workers", "connection_threads", "send_timeout_seconds",
-       "retention_days", "handover_idle_minutes", "reload_watch_seconds", "web_dir"},
-      "'server'");
+  r.CheckKeys(node,
+              {"host", "port", "max_body_kb", "workers", "connection_threads", "senders",
+               "send_timeout_seconds", "retention_days", "handover_idle_minutes",
+               "reload_watch_seconds", "web_dir"},
+              "'server'");
   if (node["host"]) s.host = r.String(node["host"], "a host name or address").value_or(s.host);
   if (node["web_dir"]) s.web_dir = r.String(node["web_dir"], "a folder").value_or(s.web_dir);
   auto read_int = [&](const char* key, int lo, int hi, int& out) {
@@ -69,6 +69,7 @@ void ReadServer(bot::YamlReader& r, const bot::YamlNode& node, ServerConfig& s) 
   s.max_body_bytes = static_cast<size_t>(kb) * 1024;
   read_int("workers", 1, 64, s.workers);
   read_int("connection_threads", 1, 4096, s.connection_threads);
+  read_int("senders", 1, 1024, s.senders);
   read_int("send_timeout_seconds", 1, 120, s.send_timeout_seconds);
   read_int("retention_days", 0, 3650, s.retention_days);
   read_int("handover_idle_minutes", 1, 7 * 24 * 60, s.handover_idle_minutes);

@@ -1175,6 +1175,36 @@ void FakePlatformApi::Record(RecordedRequest rec) {
   records_cv_.notify_all();
 }
 
+class FakePlatformApi::CallInProgress {
+ public:
+  explicit CallInProgress(FakePlatformApi& api) : api_(api) {
+    std::chrono::milliseconds delay;
+    {
+      std::lock_guard<std::mutex> lock(api_.mu_);
+      api_.max_calls_at_once_ = std::max(api_.max_calls_at_once_, ++api_.calls_at_once_);
+      delay = api_.answer_delay_;
+    }
+    api_.InterruptibleSleep(delay);
+  }
+  ~CallInProgress() {
+    std::lock_guard<std::mutex> lock(api_.mu_);
+    --api_.calls_at_once_;
+  }
+
+ private:
+  FakePlatformApi& api_;
+};
+
+void FakePlatformApi::set_answer_delay(std::chrono::milliseconds delay) {
+  std::lock_guard<std::mutex> lock(mu_);
+  answer_delay_ = delay;
+}
+
+int FakePlatformApi::max_calls_at_once() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return max_calls_at_once_;
+}
+
 void FakePlatformApi::InterruptibleSleep(std::chrono::milliseconds delay) {
   if (delay.count() <= 0) return;
   std::unique_lock<std::mutex> lock(mu_);
@@ -1342,6 +1372,7 @@ FakePlatformApi::OAuth1Result FakePlatformApi::VerifyOAuth1Locked(const httplib:
 }
 
 void FakePlatformApi::HandleGraph(const httplib::Request& req, httplib::Response& res) {
+  CallInProgress call(*this);
   RecordedRequest rec = BaseRecord(req, "graph");
   std::string id = req.matches[2];
   const std::string header_token = BearerToken(req);
@@ -1468,6 +1499,7 @@ std::string FakePlatformApi::OAuth1SenderLocked(const httplib::Request& req) {
 }
 
 void FakePlatformApi::HandleX2(const httplib::Request& req, httplib::Response& res) {
+  CallInProgress call(*this);
   RecordedRequest rec = BaseRecord(req, "x2");
   rec.platform = "x";
   const std::string participant = req.matches[1];
@@ -1539,6 +1571,7 @@ void FakePlatformApi::HandleX2(const httplib::Request& req, httplib::Response& r
 }
 
 void FakePlatformApi::HandleX1(const httplib::Request& req, httplib::Response& res) {
+  CallInProgress call(*this);
   RecordedRequest rec = BaseRecord(req, "x1.1");
   rec.platform = "x";
   Check check;

@@ -153,6 +153,12 @@ class FakePlatformApi {
   // Forgets recorded requests (identities and pending faults stay).
   void Clear();
 
+  // Every send call is answered after this long, as a real platform's round trip (0: at
+  // once). Stop() cuts the waits short.
+  void set_answer_delay(std::chrono::milliseconds delay);
+  // The most send calls that were being answered at the same moment since Start().
+  int max_calls_at_once() const;
+
  private:
   struct OAuth1User {
     std::string user_id, consumer_key, consumer_secret, token, token_secret;
@@ -184,11 +190,15 @@ class FakePlatformApi {
   void Record(RecordedRequest rec);
   // Sleeps up to `delay`; returns early when Stop() begins.
   void InterruptibleSleep(std::chrono::milliseconds delay);
+  // Counts a send call as being answered (max_calls_at_once) and waits the answer delay.
+  class CallInProgress;
 
   mutable std::mutex mu_;
   mutable std::condition_variable records_cv_;
   std::condition_variable stop_cv_;
   bool stopping_ = false;
+  std::chrono::milliseconds answer_delay_{0};
+  int calls_at_once_ = 0, max_calls_at_once_ = 0;
 
   std::map<std::string, std::string> whatsapp_;   // phone_number_id -> token
   std::map<std::string, std::string> messenger_;  // page id -> token

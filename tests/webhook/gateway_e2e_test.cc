@@ -148,6 +148,7 @@ class GatewayE2ETest : public ::testing::Test {
     options.outbox.retry_base = std::chrono::seconds(1);
     options.outbox.retry_max = std::chrono::seconds(2);
     options.outbox.max_attempts = 4;
+    options.outbox.senders = senders_;
     options.port = 0;
     options.console = &console_;
     auto g = Gateway::Start(config_, webhook_, playbook_, *store_, *delivery_, *handovers_, clock_,
@@ -233,6 +234,17 @@ class GatewayE2ETest : public ::testing::Test {
 
   bool Idle() { return gateway_->WaitIdle(std::chrono::seconds(20)); }
 
+  // A gauge's value as GET /metrics shows it; -1 if it is not there.
+  long MetricsGauge(const std::string& name) {
+    httplib::Client client("127.0.0.1", gateway_->port());
+    auto res = client.Get("/metrics");
+    if (!res) return -1;
+    const std::string prefix = "\n" + name + " ";
+    size_t at = res->body.find(prefix);
+    if (at == std::string::npos) return -1;
+    return std::stol(res->body.substr(at + prefix.size()));
+  }
+
   // Waits (up to 10 s) until the counter `name{labels}` reaches `n`.
   bool WaitForMetric(const std::string& name, const std::map<std::string, std::string>& labels,
                      long n) {
@@ -256,6 +268,7 @@ class GatewayE2ETest : public ::testing::Test {
   HttplibClient http_;
   std::ostringstream console_;
   std::unique_ptr<Gateway> gateway_;
+  int senders_ = OutboxOptions{}.senders;  // for StartGateway
   int next_id_ = 0;
 };
 
@@ -531,6 +544,42 @@ TEST_F(GatewayE2ETest, MetricsAreServedInPrometheusFormat) {
             std::string::npos)
       << res->body;
   EXPECT_NE(res->body.find("# TYPE wache_replies_total counter"), std::string::npos);
+}
+
+// A slow platform: the send calls of different conversations wait for their answers side by
+// side, one per sender thread and never more (with 8 senders one after another, a 100 ms
+// platform allowed 57 replies/s).
+TEST_F(GatewayE2ETest, SendersWaitForASlowPlatformSideBySideUpToTheirNumber) {
+  gateway_->Stop();
+  gateway_.reset();
+  senders_ = 4;
+  StartGateway();
+  fake_.set_answer_delay(std::chrono::milliseconds(500));
+  for (int i = 0; i < 8; ++i) {
+    ASSERT_EQ(
+        Post("whatsapp", Message("whatsapp", "Hallo", "49151300000" + std::to_string(i)))->status,
+        200);
+  }
+  ASSERT_TRUE(Idle());
+  for (int i = 0; i < 8; ++i) EXPECT_EQ(RepliesTo("49151300000" + std::to_string(i)).size(), 1u);
+  EXPECT_EQ(fake_.max_calls_at_once(), 4);
+  EXPECT_EQ(MetricsGauge("wache_sender_threads"), 4);
+}
+
+// Sender threads start when the load needs them: messages answered one after another need
+// one for the reply and one for the mark-read call, not all 32.
+TEST_F(GatewayE2ETest, SenderThreadsStartOnlyWhenTheLoadNeedsThem) {
+  ASSERT_EQ(senders_, 32);
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_EQ(
+        Post("whatsapp", Message("whatsapp", "Hallo", "49151310000" + std::to_string(i)))->status,
+        200);
+    ASSERT_TRUE(Idle());
+  }
+  EXPECT_EQ(RepliesTo("491513100009").size(), 1u);
+  const long threads = MetricsGauge("wache_sender_threads");
+  EXPECT_GE(threads, 1);
+  EXPECT_LE(threads, 4);
 }
 
 TEST_F(GatewayE2ETest, ADuplicateStormGetsOneAnswer) {

@@ -100,6 +100,7 @@ TEST(WebhookConfigTest, TheShippedConfigLoadsWithoutErrors) {
   EXPECT_EQ(l.config.server.port, 8080);
   EXPECT_EQ(l.config.server.max_body_bytes, 1024u * 1024u);
   EXPECT_EQ(l.config.server.workers, 2);
+  EXPECT_EQ(l.config.server.senders, 32);
   EXPECT_EQ(l.config.server.send_timeout_seconds, 10);
 
   ASSERT_EQ(l.config.platforms.size(), 4u);
@@ -250,13 +251,25 @@ TEST(WebhookConfigTest, ServerSettingsAreRead) {
                                                      "  port: 9090\n"
                                                      "  max_body_kb: 64\n"
                                                      "  workers: 4\n"
+                                                     "  senders: 100\n"
                                                      "  send_timeout_seconds: 30\n")));
   EXPECT_FALSE(l.diags.has_errors()) << l.diags.Format();
   EXPECT_EQ(l.config.server.host, "0.0.0.0");
   EXPECT_EQ(l.config.server.port, 9090);
   EXPECT_EQ(l.config.server.max_body_bytes, 64u * 1024u);
   EXPECT_EQ(l.config.server.workers, 4);
+  EXPECT_EQ(l.config.server.senders, 100);
   EXPECT_EQ(l.config.server.send_timeout_seconds, 30);
+}
+
+TEST(WebhookConfigTest, SendersOutOfRangeAreAnErrorNamingTheRange) {
+  TempDir dir;
+  Loaded l = LoadFile(dir.Write("wache.yaml", Config(kWhatsAppPlatform, kWhatsAppAccount,
+                                                     "server:\n"
+                                                     "  senders: 0\n")));
+  ASSERT_TRUE(l.diags.has_errors());
+  EXPECT_THAT(Messages(l.diags), AllOf(HasSubstr("senders"), HasSubstr("between 1 and 1024")));
+  EXPECT_EQ(l.config.server.senders, 32);  // the bad value is not taken
 }
 
 TEST(WebhookConfigTest, AnUnknownSendApiIsAnError) {
