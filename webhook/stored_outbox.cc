@@ -273,9 +273,14 @@ void StoredOutbox::SendLoop(Sender& self) {
     bool idle = false;  // no other sender had replies in hand when this claim began
     {
       std::unique_lock lock(mu_);
+      // Mark-read calls take at most half of the senders, so that with a slow platform a
+      // reply does not wait for a free sender behind blue ticks.
+      auto read_may_start = [&] {
+        return !reads_.empty() && reads_sending_ < std::max(1, options_.senders / 2);
+      };
       auto has_work = [&] {
         return stopping_ || !ready_urgent_.empty() || !ready_.empty() ||
-               claim_requests_ != claimed_through_ || !reads_.empty();
+               claim_requests_ != claimed_through_ || read_may_start();
       };
       // Retries and held replies become due without anyone asking: claim when their time
       // comes (NextDue), and at least once a second. Only the sender on top of the idle
@@ -314,7 +319,7 @@ void StoredOutbox::SendLoop(Sender& self) {
       } else if (!ready_.empty()) {
         ready = std::move(ready_.front());
         ready_.pop_front();
-      } else if (!reads_.empty()) {
+      } else if (read_may_start()) {
         read = std::move(reads_.front());
         reads_.pop_front();
         ++reads_sending_;

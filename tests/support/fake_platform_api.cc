@@ -1177,11 +1177,15 @@ void FakePlatformApi::Record(RecordedRequest rec) {
 
 class FakePlatformApi::CallInProgress {
  public:
-  explicit CallInProgress(FakePlatformApi& api) : api_(api) {
+  CallInProgress(FakePlatformApi& api, bool mark_read) : api_(api), mark_read_(mark_read) {
     std::chrono::milliseconds delay;
     {
       std::lock_guard<std::mutex> lock(api_.mu_);
       api_.max_calls_at_once_ = std::max(api_.max_calls_at_once_, ++api_.calls_at_once_);
+      if (mark_read_) {
+        api_.max_mark_reads_at_once_ =
+            std::max(api_.max_mark_reads_at_once_, ++api_.mark_reads_at_once_);
+      }
       delay = api_.answer_delay_;
     }
     api_.InterruptibleSleep(delay);
@@ -1189,10 +1193,12 @@ class FakePlatformApi::CallInProgress {
   ~CallInProgress() {
     std::lock_guard<std::mutex> lock(api_.mu_);
     --api_.calls_at_once_;
+    if (mark_read_) --api_.mark_reads_at_once_;
   }
 
  private:
   FakePlatformApi& api_;
+  const bool mark_read_;
 };
 
 void FakePlatformApi::set_answer_delay(std::chrono::milliseconds delay) {
@@ -1203,6 +1209,11 @@ void FakePlatformApi::set_answer_delay(std::chrono::milliseconds delay) {
 int FakePlatformApi::max_calls_at_once() const {
   std::lock_guard<std::mutex> lock(mu_);
   return max_calls_at_once_;
+}
+
+int FakePlatformApi::max_mark_reads_at_once() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return max_mark_reads_at_once_;
 }
 
 void FakePlatformApi::InterruptibleSleep(std::chrono::milliseconds delay) {
@@ -1372,7 +1383,8 @@ FakePlatformApi::OAuth1Result FakePlatformApi::VerifyOAuth1Locked(const httplib:
 }
 
 void FakePlatformApi::HandleGraph(const httplib::Request& req, httplib::Response& res) {
-  CallInProgress call(*this);
+  const json sent = json::parse(req.body, nullptr, false);
+  CallInProgress call(*this, sent.is_object() && sent.value("status", "") == "read");
   RecordedRequest rec = BaseRecord(req, "graph");
   std::string id = req.matches[2];
   const std::string header_token = BearerToken(req);
@@ -1499,7 +1511,7 @@ std::string FakePlatformApi::OAuth1SenderLocked(const httplib::Request& req) {
 }
 
 void FakePlatformApi::HandleX2(const httplib::Request& req, httplib::Response& res) {
-  CallInProgress call(*this);
+  CallInProgress call(*this, false);
   RecordedRequest rec = BaseRecord(req, "x2");
   rec.platform = "x";
   const std::string participant = req.matches[1];
@@ -1571,7 +1583,7 @@ void FakePlatformApi::HandleX2(const httplib::Request& req, httplib::Response& r
 }
 
 void FakePlatformApi::HandleX1(const httplib::Request& req, httplib::Response& res) {
-  CallInProgress call(*this);
+  CallInProgress call(*this, false);
   RecordedRequest rec = BaseRecord(req, "x1.1");
   rec.platform = "x";
   Check check;

@@ -156,8 +156,10 @@ class FakePlatformApi {
   // Every send call is answered after this long, as a real platform's round trip (0: at
   // once). Stop() cuts the waits short.
   void set_answer_delay(std::chrono::milliseconds delay);
-  // The most send calls that were being answered at the same moment since Start().
+  // The most send calls that were being answered at the same moment since Start(), and the
+  // most WhatsApp mark-read calls among them.
   int max_calls_at_once() const;
+  int max_mark_reads_at_once() const;
 
  private:
   struct OAuth1User {
@@ -199,6 +201,7 @@ class FakePlatformApi {
   bool stopping_ = false;
   std::chrono::milliseconds answer_delay_{0};
   int calls_at_once_ = 0, max_calls_at_once_ = 0;
+  int mark_reads_at_once_ = 0, max_mark_reads_at_once_ = 0;
 
   std::map<std::string, std::string> whatsapp_;   // phone_number_id -> token
   std::map<std::string, std::string> messenger_;  // page id -> token

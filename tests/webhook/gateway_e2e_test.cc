@@ -548,7 +548,8 @@ TEST_F(GatewayE2ETest, MetricsAreServedInPrometheusFormat) {
 
 // A slow platform: the send calls of different conversations wait for their answers side by
 // side, one per sender thread and never more (with 8 senders one after another, a 100 ms
-// platform allowed 57 replies/s).
+// platform allowed 57 replies/s); mark-read calls take at most half of them, so replies
+// do not wait behind blue ticks.
 TEST_F(GatewayE2ETest, SendersWaitForASlowPlatformSideBySideUpToTheirNumber) {
   gateway_->Stop();
   gateway_.reset();
@@ -563,6 +564,7 @@ TEST_F(GatewayE2ETest, SendersWaitForASlowPlatformSideBySideUpToTheirNumber) {
   ASSERT_TRUE(Idle());
   for (int i = 0; i < 8; ++i) EXPECT_EQ(RepliesTo("49151300000" + std::to_string(i)).size(), 1u);
   EXPECT_EQ(fake_.max_calls_at_once(), 4);
+  EXPECT_EQ(fake_.max_mark_reads_at_once(), 2);
   EXPECT_EQ(MetricsGauge("wache_sender_threads"), 4);
 }
 
