@@ -55,8 +55,15 @@ void StoredOutbox::Stop() {
 
 void StoredOutbox::Deliver(const AcceptedMessage& cause, std::vector<OutboundMessage> replies,
                            std::optional<bot::ConversationState> state) {
+  const bool urgent = std::any_of(replies.begin(), replies.end(),
+                                  [](const OutboundMessage& r) { return r.emergency; });
+  bool claim = true;
+  if (!urgent) {
+    std::lock_guard lock(mu_);
+    claim = ready_.size() < options_.max_ready_in_memory;
+  }
   auto claimed = store_.CompleteInbound(cause, replies, clock_.Now(),
-                                        {.claim = true, .state = state ? &*state : nullptr});
+                                        {.claim = claim, .state = state ? &*state : nullptr});
   if (!claimed.ok()) {
     // The message stays unhandled in the inbox and is handled again after a restart.
     spdlog::error("correlation={} could not store replies: {}", cause.correlation_id,
@@ -67,10 +74,10 @@ void StoredOutbox::Deliver(const AcceptedMessage& cause, std::vector<OutboundMes
   {
     std::lock_guard lock(mu_);
     if (claimed.value().empty()) {
-      RequestClaimLocked();  // stored pending, behind an unsent reply of the conversation
+      // Stored pending: behind an unsent reply of the conversation, or not claimed because
+      // enough wait in memory.
+      RequestClaimLocked();
     } else {
-      const bool urgent = std::any_of(replies.begin(), replies.end(),
-                                      [](const OutboundMessage& r) { return r.emergency; });
       (urgent ? ready_urgent_ : ready_).push_back(std::move(claimed.value()));
     }
     // One sender is enough: a message's replies go out one after another anyway (order

@@ -46,6 +46,11 @@ struct OutboxOptions {
   // compute. They start when needed, and the one that became idle last is woken first, so
   // with a fast platform only a few of them are ever used (and take memory).
   int senders = 32;
+  // Messages whose replies are claimed at completion and wait in memory for a sender; beyond
+  // it (a flood and a slow platform) replies stay pending in the store and are claimed as
+  // senders get to them. Emergency replies are always claimed. Without the bound, a 5 s
+  // flood with a 100 ms platform held 28,000 messages' replies in memory: 85 MB.
+  size_t max_ready_in_memory = 1000;
   std::chrono::seconds retry_base{2};              // first retry after about this long
   std::chrono::seconds retry_max{300};             // backoff cap
   int max_attempts = 10;                           // then the reply is dead-lettered

@@ -149,6 +149,7 @@ class GatewayE2ETest : public ::testing::Test {
     options.outbox.retry_max = std::chrono::seconds(2);
     options.outbox.max_attempts = 4;
     options.outbox.senders = senders_;
+    options.outbox.max_ready_in_memory = max_ready_in_memory_;
     options.port = 0;
     options.console = &console_;
     auto g = Gateway::Start(config_, webhook_, playbook_, *store_, *delivery_, *handovers_, clock_,
@@ -269,6 +270,7 @@ class GatewayE2ETest : public ::testing::Test {
   std::ostringstream console_;
   std::unique_ptr<Gateway> gateway_;
   int senders_ = OutboxOptions{}.senders;  // for StartGateway
+  size_t max_ready_in_memory_ = OutboxOptions{}.max_ready_in_memory;
   int next_id_ = 0;
 };
 
@@ -566,6 +568,32 @@ TEST_F(GatewayE2ETest, SendersWaitForASlowPlatformSideBySideUpToTheirNumber) {
   EXPECT_EQ(fake_.max_calls_at_once(), 4);
   EXPECT_EQ(fake_.max_mark_reads_at_once(), 2);
   EXPECT_EQ(MetricsGauge("wache_sender_threads"), 4);
+}
+
+// More replies than may wait in memory (a flood and a slow platform): the rest stay pending
+// in the store and are claimed from there; each message is answered once, a conversation's
+// replies in order.
+TEST_F(GatewayE2ETest, RepliesBeyondTheMemoryBoundAreSentFromTheStore) {
+  gateway_->Stop();
+  gateway_.reset();
+  senders_ = 2;
+  max_ready_in_memory_ = 1;
+  StartGateway();
+  fake_.set_answer_delay(std::chrono::milliseconds(200));
+  for (int i = 0; i < 6; ++i) {
+    ASSERT_EQ(
+        Post("whatsapp", Message("whatsapp", "Hallo", "49151320000" + std::to_string(i)))->status,
+        200);
+  }
+  const std::string same = "491513299999";
+  ASSERT_EQ(Post("whatsapp", Message("whatsapp", "Hallo", same))->status, 200);
+  ASSERT_EQ(Post("whatsapp", Message("whatsapp", "danke", same))->status, 200);
+  ASSERT_TRUE(Idle());
+  for (int i = 0; i < 6; ++i) EXPECT_EQ(RepliesTo("49151320000" + std::to_string(i)).size(), 1u);
+  auto both = RepliesTo(same);
+  ASSERT_EQ(both.size(), 2u);
+  EXPECT_NE(TextOf(both[0]), TextOf(both[1]));
+  EXPECT_EQ(gateway_->metrics().Total("wache_replies_dead_total"), 0);
 }
 
 // Sender threads start when the load needs them: messages answered one after another need
