@@ -235,6 +235,25 @@ class GatewayE2ETest : public ::testing::Test {
 
   bool Idle() { return gateway_->WaitIdle(std::chrono::seconds(20)); }
 
+  // Restarts the gateway with `senders` and `max_ready` (OutboxOptions) against a fake
+  // platform that answers every send call after `delay`.
+  void RestartAgainstASlowPlatform(int senders, size_t max_ready, std::chrono::milliseconds delay) {
+    gateway_->Stop();
+    gateway_.reset();
+    senders_ = senders;
+    max_ready_in_memory_ = max_ready;
+    StartGateway();
+    fake_.set_answer_delay(delay);
+  }
+
+  // Posts "Hallo" on WhatsApp from `n` new senders "<prefix><i>".
+  void PostHallos(int n, const std::string& prefix) {
+    for (int i = 0; i < n; ++i) {
+      ASSERT_EQ(Post("whatsapp", Message("whatsapp", "Hallo", prefix + std::to_string(i)))->status,
+                200);
+    }
+  }
+
   // A gauge's value as GET /metrics shows it; -1 if it is not there.
   long MetricsGauge(const std::string& name) {
     httplib::Client client("127.0.0.1", gateway_->port());
@@ -553,16 +572,9 @@ TEST_F(GatewayE2ETest, MetricsAreServedInPrometheusFormat) {
 // platform allowed 57 replies/s); mark-read calls take at most half of them, so replies
 // do not wait behind blue ticks.
 TEST_F(GatewayE2ETest, SendersWaitForASlowPlatformSideBySideUpToTheirNumber) {
-  gateway_->Stop();
-  gateway_.reset();
-  senders_ = 4;
-  StartGateway();
-  fake_.set_answer_delay(std::chrono::milliseconds(500));
-  for (int i = 0; i < 8; ++i) {
-    ASSERT_EQ(
-        Post("whatsapp", Message("whatsapp", "Hallo", "49151300000" + std::to_string(i)))->status,
-        200);
-  }
+  RestartAgainstASlowPlatform(4, OutboxOptions{}.max_ready_in_memory,
+                              std::chrono::milliseconds(500));
+  PostHallos(8, "49151300000");
   ASSERT_TRUE(Idle());
   for (int i = 0; i < 8; ++i) EXPECT_EQ(RepliesTo("49151300000" + std::to_string(i)).size(), 1u);
   EXPECT_EQ(fake_.max_calls_at_once(), 4);
@@ -574,17 +586,8 @@ TEST_F(GatewayE2ETest, SendersWaitForASlowPlatformSideBySideUpToTheirNumber) {
 // in the store and are claimed from there; each message is answered once, a conversation's
 // replies in order.
 TEST_F(GatewayE2ETest, RepliesBeyondTheMemoryBoundAreSentFromTheStore) {
-  gateway_->Stop();
-  gateway_.reset();
-  senders_ = 2;
-  max_ready_in_memory_ = 1;
-  StartGateway();
-  fake_.set_answer_delay(std::chrono::milliseconds(200));
-  for (int i = 0; i < 6; ++i) {
-    ASSERT_EQ(
-        Post("whatsapp", Message("whatsapp", "Hallo", "49151320000" + std::to_string(i)))->status,
-        200);
-  }
+  RestartAgainstASlowPlatform(2, 1, std::chrono::milliseconds(200));
+  PostHallos(6, "49151320000");
   const std::string same = "491513299999";
   ASSERT_EQ(Post("whatsapp", Message("whatsapp", "Hallo", same))->status, 200);
   ASSERT_EQ(Post("whatsapp", Message("whatsapp", "danke", same))->status, 200);
