@@ -24,8 +24,9 @@ Dispatcher::Dispatcher(bot::Engine& engine, const bot::GatewayConfig& accounts, 
       outbox_(outbox),
       metrics_(metrics),
       pseudonym_(pseudonym),
-      menu_label_(std::move(menu_label)) {
-  for (int i = 0; i < std::max(1, workers); ++i) threads_.emplace_back([this] { Work(); });
+      menu_label_(std::move(menu_label)),
+      workers_(static_cast<size_t>(std::max(1, workers))) {
+  for (size_t i = 0; i < workers_; ++i) threads_.emplace_back([this] { Work(); });
 }
 
 Dispatcher::~Dispatcher() { Stop(); }
@@ -72,8 +73,12 @@ Status Dispatcher::Accept(std::vector<AcceptedMessage> batch) {
   }
   batch = std::move(fresh);
   MarkUrgent(batch);
-  std::lock_guard lock(mu_);
-  Enqueue(std::move(batch), /*may_spill=*/true);
+  size_t ready;
+  {
+    std::lock_guard lock(mu_);
+    ready = Enqueue(std::move(batch), /*may_spill=*/true);
+  }
+  WakeWorkers(ready);
   return Status::Ok();
 }
 
@@ -119,13 +124,18 @@ Status Dispatcher::Resume() {
     spdlog::warn("{}{} accepted messages were not handled before the last stop; handling them now",
                  batch.size() == limit ? "at least " : "", batch.size());
   }
-  std::lock_guard lock(mu_);
-  if (batch.size() == limit) spilled_ = true;  // there may be more: read back as it drains
-  Enqueue(std::move(batch), /*may_spill=*/false);
+  size_t ready;
+  {
+    std::lock_guard lock(mu_);
+    if (batch.size() == limit) spilled_ = true;  // there may be more: read back as it drains
+    ready = Enqueue(std::move(batch), /*may_spill=*/false);
+  }
+  WakeWorkers(ready);
   return Status::Ok();
 }
 
-void Dispatcher::Enqueue(std::vector<AcceptedMessage> batch, bool may_spill) {
+size_t Dispatcher::Enqueue(std::vector<AcceptedMessage> batch, bool may_spill) {
+  const size_t ready_before = ready_.size();
   for (auto& m : batch) {
     if (may_spill && pending_ >= max_queued_ && !m.urgent) {
       // Committed and acknowledged; Refill reads it back in inbox order.
@@ -155,7 +165,14 @@ void Dispatcher::Enqueue(std::vector<AcceptedMessage> batch, bool may_spill) {
     q.push_back(std::move(m));
     ++pending_;
   }
-  work_cv_.notify_all();
+  return ready_.size() - ready_before;
+}
+
+void Dispatcher::WakeWorkers(size_t ready) {
+  // One worker per conversation that became ready, and after mu_ is released: with
+  // notify_all under the lock, every worker woke for one webhook's message and then waited
+  // for the lock the waker still held (a context switch each; see bench/README.md).
+  for (size_t i = 0; i < std::min(ready, workers_); ++i) work_cv_.notify_one();
 }
 
 void Dispatcher::Work() {
@@ -235,7 +252,8 @@ void Dispatcher::Refill(std::unique_lock<std::mutex>& lock) {
     spilled_ = false;
   }
   metrics_.Add("wache_messages_read_back_total", {}, static_cast<long>(batch.size()));
-  Enqueue(std::move(batch), /*may_spill=*/false);
+  // Under mu_ here (a rare path): this worker takes one of them itself when it loops.
+  WakeWorkers(Enqueue(std::move(batch), /*may_spill=*/false));
 }
 
 void Dispatcher::SetAccounts(std::shared_ptr<const bot::GatewayConfig> config) {

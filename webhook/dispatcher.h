@@ -86,8 +86,10 @@ class Dispatcher final : public Inbox {
   std::shared_ptr<const bot::GatewayConfig> Reloaded();
 
   // Queues `batch` in memory (mu_ held). With `may_spill`, messages beyond max_queued_
-  // stay in the durable inbox only.
-  void Enqueue(std::vector<AcceptedMessage> batch, bool may_spill);
+  // stay in the durable inbox only. Returns how many conversations became ready: the
+  // caller passes that to WakeWorkers.
+  size_t Enqueue(std::vector<AcceptedMessage> batch, bool may_spill);
+  void WakeWorkers(size_t ready);
   // Reads back messages left in the inbox by a flood, when the queue has room (mu_ held by
   // `lock`; released while reading the store).
   void Refill(std::unique_lock<std::mutex>& lock);
@@ -105,6 +107,7 @@ class Dispatcher final : public Inbox {
   Metrics& metrics_;
   const Pseudonymizer& pseudonym_;
   MenuLabel menu_label_;
+  const size_t workers_;  // threads_.size() while running; read without mu_ by WakeWorkers
 
   std::mutex mu_;
   std::condition_variable work_cv_, idle_cv_;
