@@ -114,8 +114,16 @@ void StoredOutbox::MarkRead(const AcceptedMessage& message) {
     std::lock_guard lock(mu_);
     if (reads_.size() >= 1000) reads_.pop_front();  // blue ticks are not worth a backlog
     reads_.push_back({message.message.account, message.account_ref, message.message.message_id});
-    WakeOneLocked();
+    // A running sender looks for work before it waits, so it takes this call after its
+    // current one (usually this message's reply, woken by Deliver just before). Waking
+    // another sender for it cost a hand-off per message (bench/README.md). Nor is one woken
+    // when mark-reads already have their share of the senders.
+    if (idle_.size() == senders_.size() && ReadMayStartLocked()) WakeOneLocked();
   }
+}
+
+bool StoredOutbox::ReadMayStartLocked() const {
+  return !reads_.empty() && reads_sending_ < std::max(1, options_.senders / 2);
 }
 
 std::chrono::seconds StoredOutbox::Backoff(int attempts) {
@@ -280,11 +288,7 @@ void StoredOutbox::SendLoop(Sender& self) {
     bool idle = false;  // no other sender had replies in hand when this claim began
     {
       std::unique_lock lock(mu_);
-      // Mark-read calls take at most half of the senders, so that with a slow platform a
-      // reply does not wait for a free sender behind blue ticks.
-      auto read_may_start = [&] {
-        return !reads_.empty() && reads_sending_ < std::max(1, options_.senders / 2);
-      };
+      auto read_may_start = [&] { return ReadMayStartLocked(); };
       auto has_work = [&] {
         return stopping_ || !ready_urgent_.empty() || !ready_.empty() ||
                claim_requests_ != claimed_through_ || read_may_start();

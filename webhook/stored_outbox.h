@@ -108,6 +108,10 @@ class StoredOutbox final : public Outbox {
   bool SendOutsideWindow(const OutboxRecord& r, bot::TimePoint now);
   bool Record(const OutboxRecord& r, const OutboundMessage& sent, const SendResult& result,
               bot::TimePoint now);
+  // A mark-read call is waiting and may start: mark-read calls take at most half of the
+  // senders, so that with a slow platform a reply does not wait for a free sender behind
+  // blue ticks. Under mu_.
+  bool ReadMayStartLocked() const;
   // A reply was stored or put back that only a claim from the store can find; under mu_.
   void RequestClaimLocked();
   // A sender is done with the replies it had in hand.

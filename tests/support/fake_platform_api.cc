@@ -1156,6 +1156,8 @@ bool FakePlatformApi::WaitForAccepted(size_t n, std::chrono::milliseconds timeou
 void FakePlatformApi::Clear() {
   std::lock_guard<std::mutex> lock(mu_);
   records_.clear();
+  max_calls_at_once_ = calls_at_once_;
+  max_mark_reads_at_once_ = mark_reads_at_once_;
 }
 
 bool FakePlatformApi::PopFault(const std::string& platform, Fault* fault) {

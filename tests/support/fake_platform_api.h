@@ -150,14 +150,15 @@ class FakePlatformApi {
   // Wait until at least n requests (accepted ones) were recorded; false on timeout.
   bool WaitForRequests(size_t n, std::chrono::milliseconds timeout) const;
   bool WaitForAccepted(size_t n, std::chrono::milliseconds timeout) const;
-  // Forgets recorded requests (identities and pending faults stay).
+  // Forgets recorded requests and the most calls at once so far (identities and pending
+  // faults stay).
   void Clear();
 
   // Every send call is answered after this long, as a real platform's round trip (0: at
   // once). Stop() cuts the waits short.
   void set_answer_delay(std::chrono::milliseconds delay);
-  // The most send calls that were being answered at the same moment since Start(), and the
-  // most WhatsApp mark-read calls among them.
+  // The most send calls that were being answered at the same moment since Start() or
+  // Clear(), and the most WhatsApp mark-read calls among them.
   int max_calls_at_once() const;
   int max_mark_reads_at_once() const;
 

@@ -599,8 +599,26 @@ TEST_F(GatewayE2ETest, RepliesBeyondTheMemoryBoundAreSentFromTheStore) {
   EXPECT_EQ(gateway_->metrics().Total("wache_replies_dead_total"), 0);
 }
 
+// A message's mark-read call goes out after its reply, from the sender that sent the reply:
+// waking a second sender for it was a hand-off per message (bench/README.md).
+TEST_F(GatewayE2ETest, AMessagesMarkReadFollowsItsReplyFromTheSameSender) {
+  RestartAgainstASlowPlatform(2, OutboxOptions{}.max_ready_in_memory,
+                              std::chrono::milliseconds(200));
+  // The first sender's claim at start is over once a message has been answered.
+  PostHallos(1, "491513400000");
+  ASSERT_TRUE(Idle());
+  fake_.Clear();
+  const std::string person = "491513410000";
+  ASSERT_EQ(Post("whatsapp", Message("whatsapp", "Hallo", person))->status, 200);
+  ASSERT_TRUE(Idle());
+  EXPECT_EQ(RepliesTo(person).size(), 1u);
+  EXPECT_EQ(fake_.max_mark_reads_at_once(), 1);  // it was sent
+  EXPECT_EQ(fake_.max_calls_at_once(), 1);       // not beside the reply
+}
+
 // Sender threads start when the load needs them: messages answered one after another need
-// one for the reply and one for the mark-read call, not all 32.
+// one or two (a message's reply and its mark-read call go out one after the other), not
+// all 32.
 TEST_F(GatewayE2ETest, SenderThreadsStartOnlyWhenTheLoadNeedsThem) {
   ASSERT_EQ(senders_, 32);
   for (int i = 0; i < 10; ++i) {
