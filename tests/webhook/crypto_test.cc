@@ -5,7 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace wache::webhook {
 namespace {
@@ -37,6 +40,25 @@ TEST(CryptoTest, HmacSha256MatchesRfc4231Case1) {
 TEST(CryptoTest, HmacSha256MatchesRfc4231Case2) {
   EXPECT_EQ(HexEncode(HmacSha256("Jefe", "what do ya want for nothing?")),
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
+// Each thread keeps its own keyless HMAC context and copies it per call: alternating keys,
+// on several threads at once, each call gets its own key's MAC.
+TEST(CryptoTest, HmacSha256KeepsNoKeyBetweenCallsOnAnyThread) {
+  const std::string case1 = "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7";
+  const std::string case2 = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843";
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 200; ++i) {
+        if (HexEncode(HmacSha256(Repeat('\x0b', 20), "Hi There")) != case1) ++wrong;
+        if (HexEncode(HmacSha256("Jefe", "what do ya want for nothing?")) != case2) ++wrong;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(wrong.load(), 0);
 }
 
 TEST(CryptoTest, HmacSha256MatchesRfc4231Case3) {
