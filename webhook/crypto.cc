@@ -25,10 +25,11 @@ const unsigned char* Bytes(std::string_view s) {
 }
 
 // HMAC() looks its algorithms up by name on every call (OpenSSL 3: a global read lock,
-// string compares, reference counts). For a 1,100-byte webhook body that took 1.5 µs a call
-// on one thread and 3.8–4.7 µs of CPU with four threads on two cores. So each thread fetches
-// HMAC with its digest once, into a context without a key, and copies that per call: 1.1 and
-// 2.2 µs (bench/README.md). Every webhook's signature and every logged pseudonym is one call.
+// string compares, reference counts). For a 1,100-byte webhook body that took 1.4 µs of CPU
+// a call on one thread and 3.5 µs with four threads on two cores. So each thread fetches
+// HMAC with its digest once, into a context without a key, and copies that per call: 1.0 and
+// 1.9 µs (build/bench/wache_bench_hmac). Every webhook's signature and every pseudonym in
+// the log is one call.
 class HmacTemplate {
  public:
   explicit HmacTemplate(const char* digest) {
