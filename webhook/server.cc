@@ -4,12 +4,15 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <random>
 
 #include "webhook/connection_threads.h"
 #include "webhook/crypto.h"
 #include "webhook/json_body.h"
+#include "webhook/listen_socket.h"
 #include "webhook/staff/staff_api.h"
 
 namespace wache::webhook {
@@ -226,6 +229,7 @@ Status WebhookServer::Start() {
     });
   }
 
+  const ListenSocket listen_socket(*http_);
   if (options_.port == 0) {
     port_ = http_->bind_to_any_port(options_.host.c_str());
   } else {
@@ -234,6 +238,10 @@ Status WebhookServer::Start() {
   if (port_ <= 0) {
     return Status::Error("cannot listen on " + options_.host + ":" + std::to_string(options_.port) +
                          " (in use? choose another with server.port in the config or --port)");
+  }
+  if (!listen_socket.Widen()) {
+    spdlog::warn("could not widen the listen backlog to {}: {}", ListenSocket::kBacklog,
+                 std::strerror(errno));
   }
   thread_ = std::thread([this] { http_->listen_after_bind(); });
   if (inbox_files_) {

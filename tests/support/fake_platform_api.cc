@@ -4,7 +4,6 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-#include <sys/socket.h>
 
 #include <algorithm>
 #include <cctype>
@@ -13,6 +12,8 @@
 #include <random>
 #include <regex>
 #include <set>
+
+#include "webhook/listen_socket.h"
 
 namespace wache::testing {
 namespace {
@@ -1031,18 +1032,11 @@ bool FakePlatformApi::Start() {
   server->Put(R"(.*)", unknown);
   server->Delete(R"(.*)", unknown);
 
-  // httplib listens with a backlog of 5: more simultaneous connects (several gateway workers)
-  // overflow it and the kernel makes clients retry after a second. Listening again on the
-  // bound socket raises the backlog (Linux), so capture the socket while httplib sets it up.
-  auto listen_socket = std::make_shared<socket_t>(-1);
-  server->set_socket_options([listen_socket](socket_t sock) {
-    int yes = 1;
-    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
-    *listen_socket = sock;
-  });
+  // httplib's listen backlog of 5 made several gateway workers connecting at once retry
+  // after a second; the gateway's own server widens it the same way.
+  const webhook::ListenSocket listen_socket(*server);
   const int port = server->bind_to_any_port("127.0.0.1");
-  if (port <= 0) return false;
-  if (*listen_socket >= 0) ::listen(*listen_socket, 128);
+  if (port <= 0 || !listen_socket.Widen()) return false;
   {
     std::lock_guard<std::mutex> lock(mu_);
     stopping_ = false;
