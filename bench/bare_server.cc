@@ -1,8 +1,8 @@
 // wache_bench_bare: the ceiling of the benchmark. The same cpp-httplib as `wache serve`, set
-// up the same way (TCP_NODELAY, 1 MB body limit; httplib's default pool of 8 connection
-// threads, enough for the generator's 4 connections), answering every
-// POST /webhook/whatsapp with 200 "EVENT_RECEIVED" and doing nothing else: what this machine
-// can take through this HTTP server before any signature, JSON or SQLite work.
+// up the same way (TCP_NODELAY, 1 MB body limit, listen backlog; httplib's default pool of 8
+// connection threads, enough for the generator's 4 connections), answering every POST
+// /webhook/whatsapp with 200 "EVENT_RECEIVED" and doing nothing else: what this machine can take
+// through this HTTP server before any signature, JSON or SQLite work.
 //
 //   wache_bench_bare PORT     (0: any free port; the port is printed)
 #include <httplib.h>
@@ -13,6 +13,8 @@
 #include <cstdlib>
 #include <thread>
 
+#include "webhook/listen_socket.h"
+
 int main(int argc, char** argv) {
   const int port = argc > 1 ? std::atoi(argv[1]) : 0;
   httplib::Server server;
@@ -21,9 +23,10 @@ int main(int argc, char** argv) {
   server.Post("/webhook/whatsapp", [](const httplib::Request&, httplib::Response& res) {
     res.set_content("EVENT_RECEIVED", "text/plain");
   });
+  const wache::webhook::ListenSocket listen_socket(server);  // the same backlog as wache serve
   const int bound = port == 0 ? server.bind_to_any_port("127.0.0.1")
                               : (server.bind_to_port("127.0.0.1", port) ? port : -1);
-  if (bound <= 0) {
+  if (bound <= 0 || !listen_socket.Widen()) {
     std::fprintf(stderr, "wache_bench_bare: cannot listen on 127.0.0.1:%d\n", port);
     return 1;
   }

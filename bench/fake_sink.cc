@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "bench/bench_util.h"
+#include "webhook/listen_socket.h"
 
 namespace wache::bench {
 namespace {
@@ -53,12 +54,16 @@ bool FakeSink::Start(int port) {
   // One catch-all route (a pre-routing handler would run before httplib reads the body).
   server_->Post("/.*",
                 [this](const httplib::Request& req, httplib::Response& res) { Handle(req, res); });
+  // A sender thread of the gateway opens its connection when it starts, and under load
+  // several start at once: with httplib's backlog of 5, one was dropped now and then and its
+  // reply came a second late.
+  const webhook::ListenSocket listen_socket(*server_);
   if (port == 0) {
     port_ = server_->bind_to_any_port("127.0.0.1");
   } else {
     port_ = server_->bind_to_port("127.0.0.1", port) ? port : -1;
   }
-  if (port_ <= 0) return false;
+  if (port_ <= 0 || !listen_socket.Widen()) return false;
   // The socket already listens: calls made before the accept loop runs wait in its backlog.
   thread_ = std::thread([this] { server_->listen_after_bind(); });
   return true;
