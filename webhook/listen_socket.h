@@ -3,10 +3,10 @@
 //
 // - The backlog. httplib listens with a backlog of 5 (CPPHTTPLIB_LISTEN_BACKLOG, compiled
 //   into libcpp-httplib). When more connections arrive than the accept loop has taken, the
-//   kernel drops the surplus and the client tries again after a second: in the benchmark,
-//   1–7 dropped connections per 10 s run (`nstat` TcpExtListenOverflows), and a reply 1 s
-//   late whenever one of them was a sender's (bench/README.md). A platform opens many
-//   connections at once when an appeal goes viral.
+//   kernel drops the surplus and the client tries again after a second. The benchmark's fake
+//   platform API, an httplib server too, dropped 1–7 of the gateway's connections per 10 s
+//   run (`nstat` TcpExtListenOverflows), each time a reply came 1 s late (bench/README.md).
+//   A platform opens many connections at once when an appeal goes viral.
 // - SO_REUSEADDR instead of httplib's SO_REUSEPORT. With SO_REUSEPORT a second `wache serve`
 //   on the same port started without an error, and the kernel split the webhooks between the
 //   two processes.
