@@ -136,6 +136,8 @@ Result<std::unique_ptr<Gateway>> Gateway::Start(const bot::GatewayConfig& config
            std::to_string(raw->dispatcher_->QueueDepth()) + "\n";
     out += "# TYPE wache_sender_threads gauge\nwache_sender_threads " +
            std::to_string(raw->outbox_->SenderThreads()) + "\n";
+    out += "# TYPE wache_replies_waiting_for_sender gauge\nwache_replies_waiting_for_sender " +
+           std::to_string(raw->outbox_->WaitingForSender()) + "\n";
     if (auto c = delivery.Counts(); c.ok()) {
       const OutboxCounts& n = c.value();
       out += "# TYPE wache_outbox_replies gauge\n";

@@ -91,6 +91,11 @@ size_t StoredOutbox::SenderThreads() {
   return senders_.size();
 }
 
+size_t StoredOutbox::WaitingForSender() {
+  std::lock_guard lock(mu_);
+  return ready_.size() + ready_urgent_.size();
+}
+
 void StoredOutbox::WakeOneLocked() {
   if (idle_.empty()) {
     if (!stopping_ && senders_.size() < static_cast<size_t>(std::max(1, options_.senders))) {

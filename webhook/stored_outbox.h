@@ -49,7 +49,9 @@ struct OutboxOptions {
   // Messages whose replies are claimed at completion and wait in memory for a sender; beyond
   // it (a flood and a slow platform) replies stay pending in the store and are claimed as
   // senders get to them. Emergency replies are always claimed. Without the bound, a 5 s
-  // flood with a 100 ms platform held 28,000 messages' replies in memory: 85 MB.
+  // flood with a 100 ms platform held 28,000 messages' replies in memory: 85 MB. (Each
+  // dispatcher worker looks at the bound before its transaction, so up to one more per
+  // worker may get in.)
   size_t max_ready_in_memory = 1000;
   std::chrono::seconds retry_base{2};              // first retry after about this long
   std::chrono::seconds retry_max{300};             // backoff cap
@@ -80,6 +82,9 @@ class StoredOutbox final : public Outbox {
 
   // Sender threads started so far (at most OutboxOptions::senders; /metrics).
   size_t SenderThreads();
+  // Messages whose replies were claimed when stored and wait in memory for a sender
+  // (about OutboxOptions::max_ready_in_memory at most; /metrics).
+  size_t WaitingForSender();
 
   // Waits until no reply and no mark-read is pending or in flight (tests). False on timeout.
   bool WaitDrained(std::chrono::milliseconds timeout);
