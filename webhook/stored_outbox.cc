@@ -58,7 +58,7 @@ void StoredOutbox::Deliver(const AcceptedMessage& cause, std::vector<OutboundMes
   const bool urgent = std::any_of(replies.begin(), replies.end(),
                                   [](const OutboundMessage& r) { return r.emergency; });
   bool claim = true;
-  if (!urgent) {
+  if (!urgent && !replies.empty()) {  // a silenced flow's message has nothing to claim
     std::lock_guard lock(mu_);
     claim = ready_.size() < options_.max_ready_in_memory;
   }
