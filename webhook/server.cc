@@ -4,9 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <random>
 
 #include "webhook/connection_threads.h"
@@ -240,8 +238,10 @@ Status WebhookServer::Start() {
                          " (in use? choose another with server.port in the config or --port)");
   }
   if (!listen_socket.Widen()) {
-    spdlog::warn("could not widen the listen backlog to {}: {}", ListenSocket::kBacklog,
-                 std::strerror(errno));
+    spdlog::warn(
+        "could not widen the listen backlog to {}: beyond 5 connections arriving at once, a "
+        "platform's new connection waits a second for its retry",
+        ListenSocket::kBacklog);
   }
   thread_ = std::thread([this] { http_->listen_after_bind(); });
   if (inbox_files_) {
