@@ -9,7 +9,9 @@
 #    CPU per message, peak RSS), then the webhook intake alone;
 # 2. the bare cpp-httplib ceiling, measured the same way, and the ratio;
 # 3. wache serve with 120 accounts and 100,000 stored conversations: peak RSS;
-# 4. wache check over 200 flow files (small local flows; copies of the shipped ones): median.
+# 4. wache check over 200 flow files (small local flows; copies of the shipped ones): median;
+# 5. for reference, a minimal Node.js bot (bench/node_bot.mjs: no framework, no storage)
+#    under the same load as section 1, if node is installed.
 #
 # Environment (defaults in brackets):
 #   DURATION [10]  WARMUP [3]  seconds per measured phase / of warm-up
@@ -30,7 +32,7 @@
 #   SERVER_CPUS [""]           taskset -c list for the servers
 #   PERF [0]                   1: perf record (DWARF call graphs) of wache serve during the
 #                              full-load phase of section 1; the top functions are printed
-#   SECTIONS ["1 2 3 4"]       which of the sections below to run (A/B runs of one change:
+#   SECTIONS ["1 2 3 4 5"]     which of the sections below to run (A/B runs of one change:
 #                              SECTIONS="1 2" takes about 1 minute)
 #   BUILD_DIR [build]  SKIP_BUILD [0]  KEEP_TMP [0] (keep the temporary folder and logs)
 set -euo pipefail
@@ -57,7 +59,7 @@ BUILD_DIR=${BUILD_DIR:-build}
 SKIP_BUILD=${SKIP_BUILD:-0}
 KEEP_TMP=${KEEP_TMP:-0}
 PERF=${PERF:-0}
-SECTIONS=${SECTIONS:-1 2 3 4}
+SECTIONS=${SECTIONS:-1 2 3 4 5}
 section() { [[ " $SECTIONS " == *" $1 "* ]]; }  # section N: is section N to run?
 
 if [[ "$SKIP_BUILD" != 1 ]]; then
@@ -71,7 +73,8 @@ fi
 TMP=$(mktemp -d /tmp/wache-bench.XXXXXX)
 # Copies, so that a rebuild in the same build folder during the run cannot swap them.
 mkdir "$TMP/bin"
-cp "$BUILD_DIR/wache" "$BUILD_DIR/bench/wache_bench" "$BUILD_DIR/bench/wache_bench_bare" "$TMP/bin/"
+cp "$BUILD_DIR/wache" "$BUILD_DIR/bench/wache_bench" "$BUILD_DIR/bench/wache_bench_bare" \
+  bench/node_bot.mjs "$TMP/bin/"
 WACHE=$TMP/bin/wache
 BENCH=$TMP/bin/wache_bench
 BARE=$TMP/bin/wache_bench_bare
@@ -436,6 +439,27 @@ echo "  $FLOW_FILES files, copies of every flow but the fallback: median $all_ms
 report_others
 fi
 
+# 5. a minimal Node.js bot, for reference -----------------------------------------------------
+if section 5; then
+echo
+if ! command -v node >/dev/null; then
+  echo "### 5. a minimal Node.js bot: skipped (node is not installed)"
+else
+NPORT=$(free_port)
+NSPORT=$(free_port)
+grep '^whatsapp ' "$TMP/targets4.all" >"$TMP/targets_node"
+start_server node "$NPORT" node "$TMP/bin/node_bot.mjs" "$NPORT" "http://127.0.0.1:$NSPORT"
+echo "### 5. a minimal Node.js bot (pid $SERVER_PID, port $NPORT; $(node --version)): signature, JSON, keyword answer, reply and mark-read; nothing stored"
+cpu_mark
+"${gen_cmd[@]}" "$BENCH" load --label node --url "http://127.0.0.1:$NPORT" \
+  --targets "$TMP/targets_node" --sink-port "$NSPORT" --server-pid "$SERVER_PID" \
+  --connections "$CONNECTIONS" --warmup "$WARMUP" --duration "$DURATION" --drain "$DRAIN" \
+  --backlog "$BACKLOG" --intake 0 | tee "$TMP/node.txt"
+stop_server
+report_others
+fi
+fi
+
 # Summary ------------------------------------------------------------------------------------
 w_acc=$(result "$TMP/wache.txt" full accepted_per_s)
 w_rep=$(result "$TMP/wache.txt" full replies_per_s)
@@ -450,6 +474,13 @@ fi
 if section 2; then printf '  bare cpp-httplib ceiling: %s webhooks/s\n' "$b_acc"; fi
 awk -v r="$w_rep" -v i="$w_int" -v b="$b_acc" 'BEGIN {
   if (b > 0 && r > 0) printf "  ratio replies/s / ceiling = %.3f   (intake / ceiling = %.3f)\n", r / b, i / b }'
+n_rep=$(result "$TMP/node.txt" full replies_per_s)
+if [[ -n "$n_rep" ]]; then
+  awk -v r="$w_rep" -v n="$n_rep" -v c="$(result "$TMP/node.txt" full server_cpu_ms_per_msg)" 'BEGIN {
+    printf "  minimal Node.js bot (nothing stored): %s replies/s, %s ms CPU per message", n, c
+    if (r > 0) printf "; wache / node = %.2f", r / n
+    printf "\n" }'
+fi
 if section 3; then
   echo "  peak RSS with $BIG_ACCOUNTS accounts + $BIG_CONVERSATIONS conversations: $((idle_hwm / 1024)) MB idle after start, $((big_hwm / 1024)) MB after ${BIG_SECONDS} s of full load"
 fi
