@@ -318,14 +318,35 @@ std::unique_ptr<Matcher> Matcher::Build(const FlowSet& flows, const TemplateSet&
   return m;
 }
 
+namespace {
+thread_local bool shares_compiled_patterns = false;
+
+// One Matcher at a time per thread: a live reload's new Matcher replaces the copies.
+struct PatternCopies {
+  uint64_t serial = 0;
+  std::vector<std::unique_ptr<RE2>> of;
+};
+PatternCopies& ThisThreadsCopies() {
+  thread_local PatternCopies copies;
+  return copies;
+}
+}  // namespace
+
+void Matcher::ShareCompiledPatternsOnThisThread() {
+  shares_compiled_patterns = true;
+  ThisThreadsCopies() = {};
+}
+
+size_t Matcher::PatternCopiesOnThisThread() const {
+  const PatternCopies& copies = ThisThreadsCopies();
+  if (copies.serial != serial_) return 0;
+  return static_cast<size_t>(std::count_if(copies.of.begin(), copies.of.end(),
+                                           [](const auto& re) { return re != nullptr; }));
+}
+
 const RE2& Matcher::ThreadCopy(const CompiledPattern& p) const {
-  if (std::this_thread::get_id() == builder_) return *p.re;
-  // One Matcher at a time per thread: a live reload's new Matcher replaces the copies.
-  struct Copies {
-    uint64_t serial = 0;
-    std::vector<std::unique_ptr<RE2>> of;
-  };
-  thread_local Copies copies;
+  if (shares_compiled_patterns || std::this_thread::get_id() == builder_) return *p.re;
+  PatternCopies& copies = ThisThreadsCopies();
   if (copies.serial != serial_) {
     copies.serial = serial_;
     copies.of.clear();

@@ -62,6 +62,14 @@ class Matcher {
   };
   ChoiceMatch MatchChoice(const Step& step, const NormalizedText& text) const;
 
+  // The calling thread searches with the shared patterns from now on, not with copies of
+  // its own (see ThreadCopy). For pools of many threads that each match only now and then:
+  // the webhook server's connection threads, where the copies took about 0.7 MB per thread
+  // (64 connections: peak RSS 94 → 50 MB; bench/README.md).
+  static void ShareCompiledPatternsOnThisThread();
+  // How many patterns of this Matcher the calling thread holds its own copy of (tests).
+  size_t PatternCopiesOnThisThread() const;
+
  private:
   // A pattern as compiled at Build (and checked there), and its number among the distinct
   // patterns of this Matcher: the same for the same regex and case rule in any flow, for the
@@ -94,7 +102,8 @@ class Matcher {
   // with one RE2 object bounce that lock (and its neighbours' cache lines) between cores:
   // the intake and the workers match every message, and `wache check` on two threads took
   // 23 to 38 ms for its shadowing check depending on where the patterns happened to lie in
-  // memory. Each thread therefore searches with its own copies, compiled on first use;
+  // memory. Each thread therefore searches with its own copies, compiled on first use
+  // (unless it called ShareCompiledPatternsOnThisThread);
   // the thread that built the Matcher searches with the originals (in `wache check` it is
   // one of the two threads of the shadowing check, and compiling a third set of 200 files'
   // patterns cost more than the check's searches).

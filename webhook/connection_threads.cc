@@ -4,8 +4,8 @@
 
 namespace wache::webhook {
 
-ConnectionThreads::ConnectionThreads(size_t max_threads)
-    : max_threads_(std::max<size_t>(1, max_threads)) {}
+ConnectionThreads::ConnectionThreads(size_t max_threads, std::function<void()> on_start)
+    : max_threads_(std::max<size_t>(1, max_threads)), on_start_(std::move(on_start)) {}
 
 ConnectionThreads::~ConnectionThreads() { shutdown(); }
 
@@ -30,6 +30,7 @@ void ConnectionThreads::enqueue(std::function<void()> job) {
 }
 
 void ConnectionThreads::Run(Worker& self) {
+  if (on_start_) on_start_();
   std::unique_lock lock(mu_);
   while (true) {
     if (!self.job && !waiting_.empty()) {

@@ -26,7 +26,8 @@ namespace wache::webhook {
 
 class ConnectionThreads final : public httplib::TaskQueue {
  public:
-  explicit ConnectionThreads(size_t max_threads);
+  // `on_start` runs first on every thread it starts.
+  explicit ConnectionThreads(size_t max_threads, std::function<void()> on_start = nullptr);
   ~ConnectionThreads() override;
 
   // A connection to serve: an idle thread takes it, else a new thread while fewer than
@@ -46,6 +47,7 @@ class ConnectionThreads final : public httplib::TaskQueue {
   void Run(Worker& self);
 
   const size_t max_threads_;
+  const std::function<void()> on_start_;
   mutable std::mutex mu_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::vector<Worker*> idle_;  // the most recently idle last

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <random>
 
+#include "bot/matcher.h"
 #include "webhook/connection_threads.h"
 #include "webhook/crypto.h"
 #include "webhook/json_body.h"
@@ -133,7 +134,12 @@ Status WebhookServer::Start() {
   http_->set_payload_max_length(options_.max_body_bytes);  // httplib answers 413 itself
   http_->set_tcp_nodelay(true);  // small answers on kept-alive connections, sent at once
   const size_t threads = static_cast<size_t>(std::max(1, options_.connection_threads));
-  http_->new_task_queue = [threads] { return new ConnectionThreads(threads); };
+  // Up to `threads` of them, each matching only the webhooks of its connection: they search
+  // with the shared compiled patterns rather than keep copies of their own.
+  http_->new_task_queue = [threads] {
+    return new ConnectionThreads(threads,
+                                 [] { bot::Matcher::ShareCompiledPatternsOnThisThread(); });
+  };
   http_->set_exception_handler(
       [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
         // Handlers do not throw; if a library does, answer 500 (the platform retries) and live on.

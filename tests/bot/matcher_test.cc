@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <thread>
 
 #include "bot/flow_loader.h"
 #include "bot/playbook.h"
@@ -125,6 +126,31 @@ TEST(MatcherTest, TheSamePatternInTwoFlowsIsSearchedOnTheTextEachOneSees) {
   EXPECT_EQ(names("Hilfe bei der Bewerbung, jetzt gleich"), std::vector<std::string>{"any_help"});
   EXPECT_EQ(names("Hilfe, er ist jetzt da"), (std::vector<std::string>{"any_help", "urgent_help"}));
   EXPECT_TRUE(names("Frage zur Bewerbung").empty());
+}
+
+// A thread other than the builder searches with copies of its own; a thread that shares
+// the compiled patterns (the webhook server's connection threads) keeps none, and finds the
+// same.
+TEST(MatcherTest, OnlyThreadsThatDoNotShareThePatternsKeepCopiesOfThem) {
+  auto pb = Build({FlowYaml("emergency", "interrupt", "  patterns: ['\\bhilfe\\b.*\\bjetzt\\b']")});
+  const std::string text = "Hilfe, er ist jetzt da";
+  size_t own_copies = 0, shared_copies = 0;
+  std::string own_best, shared_best;
+  std::thread own([&] {
+    own_best = Best(*pb, text, Priority::kInterrupt);
+    own_copies = pb->matcher->PatternCopiesOnThisThread();
+  });
+  own.join();
+  std::thread shared([&] {
+    Matcher::ShareCompiledPatternsOnThisThread();
+    shared_best = Best(*pb, text, Priority::kInterrupt);
+    shared_copies = pb->matcher->PatternCopiesOnThisThread();
+  });
+  shared.join();
+  EXPECT_EQ(own_best, "emergency");
+  EXPECT_EQ(shared_best, "emergency");
+  EXPECT_EQ(own_copies, 1u);
+  EXPECT_EQ(shared_copies, 0u);
 }
 
 TEST(MatcherTest, ExceptPhraseMasksOnlyItsOwnOccurrence) {

@@ -62,6 +62,28 @@ TEST(ConnectionThreadsTest, ConnectionsOpenAtOnceEachGetAThread) {
   pool.shutdown();
 }
 
+// The server uses the hook so that its connection threads share the compiled patterns.
+TEST(ConnectionThreadsTest, TheStartHookRunsOnEveryThreadBeforeItsFirstConnection) {
+  thread_local bool hooked = false;
+  std::atomic<int> hooks{0}, served_hooked{0};
+  ConnectionThreads pool(64, [&] {
+    hooked = true;
+    ++hooks;
+  });
+  Gate gate;
+  for (int i = 0; i < 3; ++i) {
+    pool.enqueue([&] {
+      if (hooked) ++served_hooked;
+      gate.Enter();
+    });
+  }
+  EXPECT_TRUE(gate.WaitInside(3));
+  gate.Open();
+  pool.shutdown();
+  EXPECT_EQ(hooks.load(), 3);
+  EXPECT_EQ(served_hooked.load(), 3);
+}
+
 TEST(ConnectionThreadsTest, BeyondTheCapConnectionsWaitAndAreServedLater) {
   ConnectionThreads pool(2);
   Gate gate;
