@@ -1,8 +1,8 @@
 // wache_bench_bare: the ceiling of the benchmark. The same cpp-httplib as `wache serve`, set
-// up the same way (TCP_NODELAY, 1 MB body limit, listen backlog; httplib's default pool of 8
-// connection threads, enough for the generator's 4 connections), answering every POST
-// /webhook/whatsapp with 200 "EVENT_RECEIVED" and doing nothing else: what this machine can take
-// through this HTTP server before any signature, JSON or SQLite work.
+// up the same way (TCP_NODELAY, 1 MB body limit, listen backlog, webhooks per connection;
+// httplib's default pool of 8 connection threads, enough for the generator's 4 connections),
+// answering every POST /webhook/whatsapp with 200 "EVENT_RECEIVED" and doing nothing else: what
+// this machine can take through this HTTP server before any signature, JSON or SQLite work.
 //
 //   wache_bench_bare PORT     (0: any free port; the port is printed)
 #include <httplib.h>
@@ -14,12 +14,14 @@
 #include <thread>
 
 #include "webhook/listen_socket.h"
+#include "webhook/server.h"
 
 int main(int argc, char** argv) {
   const int port = argc > 1 ? std::atoi(argv[1]) : 0;
   httplib::Server server;
   server.set_payload_max_length(1024 * 1024);
   server.set_tcp_nodelay(true);
+  server.set_keep_alive_max_count(wache::webhook::kWebhooksPerConnection);
   server.Post("/webhook/whatsapp", [](const httplib::Request&, httplib::Response& res) {
     res.set_content("EVENT_RECEIVED", "text/plain");
   });

@@ -35,6 +35,10 @@ namespace staff {
 class StaffApi;
 }
 
+// Webhooks one kept-alive platform connection serves before the server closes it
+// (webhook/server.cc says why; the bare ceiling of the benchmark uses the same).
+inline constexpr size_t kWebhooksPerConnection = 100;
+
 struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;                  // 0: any free port (tests); see port()

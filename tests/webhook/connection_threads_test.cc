@@ -10,6 +10,7 @@
 #include <mutex>
 
 #include "tests/webhook/staff_fixture.h"
+#include "webhook/server.h"
 
 namespace wache::webhook {
 namespace {
@@ -140,6 +141,41 @@ TEST_F(ServerConnectionsTest, MoreKeptAliveConnectionsThanHttplibsEightThreadsAr
     EXPECT_TRUE(Answered(fd, std::chrono::milliseconds(2000))) << "connection " << i + 1;
   }
   for (int fd : fds) ::close(fd);
+}
+
+// httplib closes a connection after 5 requests by default; a platform's connection serves
+// kWebhooksPerConnection before the server closes it.
+TEST_F(ServerConnectionsTest, OneKeptAliveConnectionServesAHundredRequestsThenCloses) {
+  Start();
+  int fd = Connect();
+  ASSERT_GE(fd, 0);
+  timeval tv{2, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  // Sends GET /healthz and reads its whole answer: headers, then Content-Length bytes.
+  auto request = [&]() -> std::string {
+    const std::string get = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    ::send(fd, get.data(), get.size(), 0);
+    std::string in;
+    char buf[512];
+    size_t head_end = std::string::npos, length = 0;
+    while (head_end == std::string::npos || in.size() < head_end + 4 + length) {
+      ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+      if (n <= 0) return in;
+      in.append(buf, static_cast<size_t>(n));
+      if (head_end == std::string::npos && (head_end = in.find("\r\n\r\n")) != std::string::npos) {
+        const size_t at = in.find("Content-Length: ");
+        if (at != std::string::npos && at < head_end) length = std::stoul(in.substr(at + 16));
+      }
+    }
+    return in;
+  };
+  for (size_t i = 0; i < kWebhooksPerConnection; ++i) {
+    ASSERT_EQ(request().substr(0, 12), "HTTP/1.1 200") << "request " << i + 1;
+  }
+  // The last answer said "Connection: close"; the server has closed its end.
+  char byte;
+  EXPECT_EQ(::recv(fd, &byte, 1, 0), 0);
+  ::close(fd);
 }
 
 TEST_F(ServerConnectionsTest, ConnectionThreadsIsTheNumberOfConnectionsServedAtOnce) {
