@@ -66,7 +66,6 @@ int RunServe(const CommonOptions& opts, int port, const std::string& api_base_ur
   go.port = port;
   go.console = &std::cout;
   go.staff = loaded->staff;
-  go.outbox.senders = loaded->webhook.server.senders;
   auto gateway = webhook::Gateway::Start(loaded->config, loaded->webhook, loaded->playbook, *store,
                                          *delivery.value(), *handovers, clock, http, go);
   if (!gateway.ok()) {

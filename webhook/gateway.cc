@@ -85,6 +85,7 @@ Result<std::unique_ptr<Gateway>> Gateway::Start(const bot::GatewayConfig& config
     options.outbox.policies[name] =
         pc == webhook.platforms.end() ? DefaultPolicy(name) : pc->second.policy;
   }
+  options.outbox.senders = webhook.server.senders;
   g->outbox_ =
       std::make_unique<StoredOutbox>(delivery, *g->sender_, clock, g->metrics_, options.outbox);
 

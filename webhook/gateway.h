@@ -33,7 +33,7 @@ namespace wache::webhook {
 struct GatewayOptions {
   int port = -1;                    // -1: the config's server.port; 0: any free port
   std::ostream* console = nullptr;  // console sink for accounts without credentials
-  OutboxOptions outbox;             // its `policies` come from the config (platforms.*)
+  OutboxOptions outbox;  // its `policies` and `senders` come from the config (platforms.*, server)
   std::chrono::milliseconds retention_period = std::chrono::hours(1);
   // How often idle hand-overs are returned to the bot (server.handover_idle_minutes).
   std::chrono::milliseconds handover_release_period = std::chrono::minutes(1);

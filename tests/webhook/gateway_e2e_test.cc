@@ -148,10 +148,10 @@ class GatewayE2ETest : public ::testing::Test {
     options.outbox.retry_base = std::chrono::seconds(1);
     options.outbox.retry_max = std::chrono::seconds(2);
     options.outbox.max_attempts = 4;
-    options.outbox.senders = senders_;
     options.outbox.max_ready_in_memory = max_ready_in_memory_;
     options.port = 0;
     options.console = &console_;
+    webhook_.server.senders = senders_;  // server.senders in the config
     auto g = Gateway::Start(config_, webhook_, playbook_, *store_, *delivery_, *handovers_, clock_,
                             http_, options);
     ASSERT_TRUE(g.ok()) << g.status().message();
@@ -288,7 +288,7 @@ class GatewayE2ETest : public ::testing::Test {
   HttplibClient http_;
   std::ostringstream console_;
   std::unique_ptr<Gateway> gateway_;
-  int senders_ = OutboxOptions{}.senders;  // for StartGateway
+  int senders_ = ServerConfig{}.senders;  // for StartGateway
   size_t max_ready_in_memory_ = OutboxOptions{}.max_ready_in_memory;
   int next_id_ = 0;
 };
