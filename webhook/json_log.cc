@@ -1,11 +1,11 @@
 #include "webhook/json_log.h"
 
 #include <spdlog/spdlog.h>
+#include <utf8proc.h>
 
 #include <algorithm>
 #include <array>
 #include <chrono>
-#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
@@ -51,32 +51,14 @@ void AppendTimestamp(spdlog::log_clock::time_point t, spdlog::memory_buf_t& dest
 }
 
 // Length of the valid UTF-8 sequence at s[i], or 0 if the bytes there are not one
-// (overlong forms, surrogates and code points above U+10FFFF included).
+// (utf8proc refuses overlong forms, surrogates, code points above U+10FFFF and cut-off
+// sequences).
 size_t Utf8Length(std::string_view s, size_t i) {
-  const auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char c = byte(i);
-  size_t n;
-  uint32_t cp;
-  if (c < 0x80) return 1;
-  if (c >= 0xc2 && c <= 0xdf) {
-    n = 2, cp = c & 0x1f;
-  } else if (c >= 0xe0 && c <= 0xef) {
-    n = 3, cp = c & 0x0f;
-  } else if (c >= 0xf0 && c <= 0xf4) {
-    n = 4, cp = c & 0x07;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) return 0;
-  for (size_t k = 1; k < n; ++k) {
-    if ((byte(i + k) & 0xc0) != 0x80) return 0;
-    cp = (cp << 6) | (byte(i + k) & 0x3f);
-  }
-  if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-      (cp >= 0xd800 && cp <= 0xdfff)) {
-    return 0;
-  }
-  return n;
+  utf8proc_int32_t code_point;
+  const utf8proc_ssize_t n =
+      utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(s.data() + i),
+                       static_cast<utf8proc_ssize_t>(s.size() - i), &code_point);
+  return n > 0 ? static_cast<size_t>(n) : 0;
 }
 
 // `text` as a JSON string: quotes, backslashes and control characters escaped, and every
@@ -100,6 +82,9 @@ void AppendJsonString(std::string_view text, spdlog::memory_buf_t& dest) {
         const char u[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0x0f]};
         dest.append(u, u + sizeof u);
       }
+      ++i;
+    } else if (c < 0x80) {
+      dest.push_back(static_cast<char>(c));
       ++i;
     } else if (const size_t n = Utf8Length(text, i); n > 0) {
       dest.append(text.data() + i, text.data() + i + n);
