@@ -87,12 +87,14 @@ const char* const kMigrations[] = {
     "  WHERE platform_message_id IS NOT NULL;",
 };
 
-// The gateway's stores are separate connections to one file, and only one of them can write
-// at a time; the others get SQLITE_BUSY and retry. SQLite's own handler (busy_timeout)
-// sleeps 1 ms before the first retry, then 2, 5, 10 ms..., while our write transactions take
-// tens of microseconds: under load the workers slept about 500 times a second, a
-// millisecond each, for locks that were free again long before (bench/README.md, "Taking
-// the waits out of the store"). This one retries after 20 us, doubling to 1 ms, for 5 s in all.
+// Connections to one file (another `wache` process next to the gateway, such as `wache
+// erase`; stores opened on their own, as in tests) write one at a time; the others get
+// SQLITE_BUSY and retry. SQLite's own handler (busy_timeout) sleeps 1 ms before the first
+// retry, then 2, 5, 10 ms..., while our write transactions take tens of microseconds: when
+// each store of the gateway had a connection of its own, the workers slept about 500 times a
+// second, a millisecond each, for locks that were free again long before (bench/README.md,
+// "Taking the waits out of the store"). This one retries after 20 us, doubling to 1 ms, for
+// 5 s in all.
 int RetryWhenBusy(void* /*unused*/, int attempt) {
   constexpr int kDoublings = 6;                    // 20, 40, ... 640 us
   constexpr int kMaxAttempts = kDoublings + 5000;  // then 1 ms each: about 5 s in all
@@ -130,8 +132,8 @@ std::unique_ptr<SQLite::Database> OpenDatabase(const std::string& path) {
   // - the memory statistics take a global mutex on every allocation of every connection;
   //   nothing reads them. This can only be set before SQLite starts (later it is refused,
   //   harmlessly), so the first database opened sets it.
-  // - NOMUTEX: every call on a connection takes that connection's mutex. Each store uses its
-  //   connection only under its own mutex (one connection per store, never shared).
+  // - NOMUTEX: every call on a connection takes that connection's mutex. We use a connection
+  //   only under Connection::mu (the stores that share it take that one mutex).
   static std::once_flag no_memstatus;
   std::call_once(no_memstatus, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
   auto db = std::make_unique<SQLite::Database>(
