@@ -5,6 +5,16 @@
 #include "store/schema.h"
 
 namespace wache::store {
+namespace {
+
+// The conversation's key as the statement's first three parameters.
+void BindKey(SQLite::Statement& q, const bot::ConversationKey& key) {
+  q.bind(1, key.platform);
+  q.bind(2, key.account);
+  q.bind(3, key.sender);
+}
+
+}  // namespace
 
 SqliteStateStore::~SqliteStateStore() = default;
 
@@ -29,9 +39,7 @@ Result<std::optional<bot::ConversationState>> SqliteStateStore::Load(
         "replies_by_flow FROM conversation_state "
         "WHERE platform = ? AND account = ? AND sender = ?");
     SQLite::Statement& q = *lease;
-    q.bind(1, key.platform);
-    q.bind(2, key.account);
-    q.bind(3, key.sender);
+    BindKey(q, key);
     if (!q.executeStep()) return std::optional<bot::ConversationState>();
     bot::ConversationState s;
     s.flow = q.getColumn(0).getString();
@@ -54,9 +62,7 @@ void SaveConversationState(StatementCache& statements, const bot::ConversationKe
       "flow, step, language, retries, turns, last_activity, replies_by_flow) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   SQLite::Statement& q = *lease;
-  q.bind(1, key.platform);
-  q.bind(2, key.account);
-  q.bind(3, key.sender);
+  BindKey(q, key);
   q.bind(4, s.flow);
   q.bind(5, s.step);
   q.bind(6, s.language);
@@ -83,9 +89,7 @@ Status SqliteStateStore::Erase(const bot::ConversationKey& key) {
     SQLite::Statement q(*db_,
                         "DELETE FROM conversation_state WHERE platform = ? AND account = ? AND "
                         "sender = ?");
-    q.bind(1, key.platform);
-    q.bind(2, key.account);
-    q.bind(3, key.sender);
+    BindKey(q, key);
     q.exec();
     return Status::Ok();
   } catch (const std::exception& e) {
