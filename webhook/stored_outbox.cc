@@ -293,10 +293,9 @@ void StoredOutbox::SendLoop(Sender& self) {
     bool idle = false;  // no other sender had replies in hand when this claim began
     {
       std::unique_lock lock(mu_);
-      auto read_may_start = [&] { return ReadMayStartLocked(); };
       auto has_work = [&] {
         return stopping_ || !ready_urgent_.empty() || !ready_.empty() ||
-               claim_requests_ != claimed_through_ || read_may_start();
+               claim_requests_ != claimed_through_ || ReadMayStartLocked();
       };
       // Retries and held replies become due without anyone asking: claim when their time
       // comes (NextDue), and at least once a second. Only the sender on top of the idle
@@ -335,7 +334,7 @@ void StoredOutbox::SendLoop(Sender& self) {
       } else if (!ready_.empty()) {
         ready = std::move(ready_.front());
         ready_.pop_front();
-      } else if (read_may_start()) {
+      } else if (ReadMayStartLocked()) {
         read = std::move(reads_.front());
         reads_.pop_front();
         ++reads_sending_;
