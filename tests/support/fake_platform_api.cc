@@ -1379,9 +1379,8 @@ FakePlatformApi::OAuth1Result FakePlatformApi::VerifyOAuth1Locked(const httplib:
 }
 
 void FakePlatformApi::HandleGraph(const httplib::Request& req, httplib::Response& res) {
-  const json sent = json::parse(req.body, nullptr, false);
-  CallInProgress call(*this, sent.is_object() && sent.value("status", "") == "read");
-  RecordedRequest rec = BaseRecord(req, "graph");
+  RecordedRequest rec = BaseRecord(req, "graph");  // parses the body
+  CallInProgress call(*this, rec.body.is_object() && rec.body.value("status", "") == "read");
   std::string id = req.matches[2];
   const std::string header_token = BearerToken(req);
   const std::string query_token = QueryParam(req, "access_token");
