@@ -200,6 +200,8 @@ else
     exit 2
   }
 fi
+# The ceiling and the Node.js bot take WhatsApp webhooks only.
+grep '^whatsapp ' "$TMP/targets4.all" >"$TMP/targets_whatsapp"
 write_config "$TMP/wache.yaml" "$TMP/wache.db" "$FLOWS" "$TMP/accounts4.yaml"
 
 # start_server NAME COMMAND...: starts it in the background, waits until its port answers.
@@ -311,13 +313,12 @@ fi
 # 2. the bare ceiling ------------------------------------------------------------------------
 if section 2; then
 BPORT=$(free_port)
-grep '^whatsapp ' "$TMP/targets4.all" >"$TMP/targets_bare"
 start_server bare "$BPORT" "$BARE" "$BPORT"
 echo
 echo "### 2. bare cpp-httplib ceiling (pid $SERVER_PID, port $BPORT): 200 to POST /webhook/whatsapp"
 cpu_mark
 "${bare_gen_cmd[@]}" "$BENCH" load --label bare --no-replies --url "http://127.0.0.1:$BPORT" \
-  --targets "$TMP/targets_bare" --server-pid "$SERVER_PID" --connections "$CONNECTIONS" \
+  --targets "$TMP/targets_whatsapp" --server-pid "$SERVER_PID" --connections "$CONNECTIONS" \
   --warmup "$WARMUP" --duration "$DURATION" | tee "$TMP/bare.txt"
 stop_server
 report_others
@@ -447,12 +448,11 @@ if ! command -v node >/dev/null; then
 else
 NPORT=$(free_port)
 NSPORT=$(free_port)
-grep '^whatsapp ' "$TMP/targets4.all" >"$TMP/targets_node"
 start_server node "$NPORT" node "$TMP/bin/node_bot.mjs" "$NPORT" "http://127.0.0.1:$NSPORT"
 echo "### 5. a minimal Node.js bot (pid $SERVER_PID, port $NPORT; $(node --version)): signature, JSON, keyword answer, reply and mark-read; nothing stored"
 cpu_mark
 "${gen_cmd[@]}" "$BENCH" load --label node --url "http://127.0.0.1:$NPORT" \
-  --targets "$TMP/targets_node" --sink-port "$NSPORT" --server-pid "$SERVER_PID" \
+  --targets "$TMP/targets_whatsapp" --sink-port "$NSPORT" --server-pid "$SERVER_PID" \
   --connections "$CONNECTIONS" --warmup "$WARMUP" --duration "$DURATION" --drain "$DRAIN" \
   --backlog "$BACKLOG" --intake 0 | tee "$TMP/node.txt"
 stop_server
