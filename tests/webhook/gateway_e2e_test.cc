@@ -235,8 +235,9 @@ class GatewayE2ETest : public ::testing::Test {
 
   bool Idle() { return gateway_->WaitIdle(std::chrono::seconds(20)); }
 
-  // Restarts the gateway with `senders` and `max_ready` (OutboxOptions) against a fake
-  // platform that answers every send call after `delay`.
+  // Restarts the gateway with `senders` (server.senders) and `max_ready`
+  // (OutboxOptions::max_ready_in_memory) against a fake platform that answers every send
+  // call after `delay`.
   void RestartAgainstASlowPlatform(int senders, size_t max_ready, std::chrono::milliseconds delay) {
     gateway_->Stop();
     gateway_.reset();
