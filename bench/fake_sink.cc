@@ -54,6 +54,14 @@ bool FakeSink::Start(int port) {
   // One catch-all route (a pre-routing handler would run before httplib reads the body).
   server_->Post("/.*",
                 [this](const httplib::Request& req, httplib::Response& res) { Handle(req, res); });
+  // A Graph object read: BuilderBot's Meta provider reads its phone number's profile when it
+  // starts (bench/frameworks). Nothing is recorded.
+  server_->Get(R"(/v[0-9.]+/([0-9]+))", [](const httplib::Request& req, httplib::Response& res) {
+    const std::string id = req.matches[1];
+    res.set_content(R"({"id":")" + id + R"(","display_phone_number":"+49 1500 )" + id +
+                        R"(","verified_name":"Benchmark"})",
+                    "application/json");
+  });
   // A sender thread of the gateway opens its connection when it starts, and under load
   // several start at once: with httplib's backlog of 5, one was dropped now and then and its
   // reply came a second late.

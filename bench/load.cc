@@ -1,12 +1,15 @@
 #include "bench/load.h"
 
 #include <httplib.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include <chrono>
 #include <mutex>
 #include <thread>
 
 #include "bench/texts.h"
+#include "webhook/crypto.h"
 #include "webhook/example_payloads.h"
 
 namespace wache::bench {
@@ -16,7 +19,17 @@ struct Prepared {
   std::string path;
   std::string body;
   std::pair<std::string, std::string> signature;
+  std::string sha1_signature;  // X-Hub-Signature, only with LoadOptions::meta_sha1
 };
+
+// "sha1=<hex>" of the body: Meta's older webhook signature header.
+std::string MetaSha1Signature(const std::string& secret, const std::string& body) {
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  HMAC(EVP_sha1(), secret.data(), static_cast<int>(secret.size()),
+       reinterpret_cast<const unsigned char*>(body.data()), body.size(), mac, &size);
+  return "sha1=" + webhook::HexEncode(std::string_view(reinterpret_cast<char*>(mac), size));
+}
 
 Prepared Prepare(const LoadOptions& o, const Correlator& c, uint64_t index) {
   const Target& t = o.targets[index % o.targets.size()];
@@ -38,10 +51,11 @@ Prepared Prepare(const LoadOptions& o, const Correlator& c, uint64_t index) {
                        std::chrono::system_clock::now().time_since_epoch())
                        .count();
   Prepared p;
-  p.path = "/webhook/" + t.platform;
+  p.path = o.webhook_path.empty() ? "/webhook/" + t.platform : o.webhook_path;
   p.body = webhook::ExampleWebhookBody(t.platform, m);
   p.signature =
       webhook::SignatureHeader(t.platform, t.platform == "x" ? o.x_secret : o.meta_secret, p.body);
+  if (o.meta_sha1 && t.platform != "x") p.sha1_signature = MetaSha1Signature(o.meta_secret, p.body);
   return p;
 }
 
@@ -108,6 +122,7 @@ PhaseResult RunPhase(const LoadOptions& o, Correlator& correlator, uint64_t firs
         // Built before waiting for the due time, so building costs no latency.
         Prepared p = Prepare(o, correlator, index);
         httplib::Headers headers{{p.signature.first, p.signature.second}};
+        if (!p.sha1_signature.empty()) headers.emplace("X-Hub-Signature", p.sha1_signature);
         if (fixed) {
           std::this_thread::sleep_until(
               std::chrono::steady_clock::time_point(std::chrono::nanoseconds(due)));

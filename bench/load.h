@@ -34,6 +34,13 @@ struct LoadOptions {
   uint64_t backlog = 0;
   double seconds = 10;
   int timeout_ms = 5000;  // per request (connect, read, write)
+  // Where webhooks go: "" is /webhook/<platform>, as `wache serve` routes them. Other bots
+  // (bench/frameworks) listen where their framework puts the route.
+  std::string webhook_path;
+  // Meta sends both X-Hub-Signature-256 and the older X-Hub-Signature (HMAC-SHA1). Wache
+  // checks the first; some frameworks check only the second. Off by default: the second
+  // HMAC is generator CPU that runs against Wache add nothing for.
+  bool meta_sha1 = false;
 };
 
 struct PhaseResult {

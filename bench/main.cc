@@ -43,6 +43,8 @@ struct LoadCommand {
   std::string sender_prefix;
   uint64_t first_index = 0;
   uint64_t max_messages = 4'000'000;
+  std::string webhook_path;  // "": /webhook/<platform>, as `wache serve` routes
+  bool meta_sha1 = false;    // Meta webhooks also carry X-Hub-Signature (HMAC-SHA1)
 };
 
 std::string Env(const char* name) {
@@ -269,6 +271,8 @@ int RunLoad(const LoadCommand& cmd) {
   }
   o.connections = cmd.connections;
   o.timeout_ms = cmd.timeout_ms;
+  o.webhook_path = cmd.webhook_path;
+  o.meta_sha1 = cmd.meta_sha1;
 
   std::string prefix = cmd.sender_prefix;
   if (prefix.empty()) {
@@ -367,6 +371,11 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   l->add_option("--max-messages", load.max_messages, "size of the reply table")
       ->capture_default_str();
+  l->add_option("--webhook-path", load.webhook_path,
+                "POST every webhook to this path (default: /webhook/<platform>, as wache routes)");
+  l->add_flag("--meta-sha1", load.meta_sha1,
+              "Meta webhooks also carry the older X-Hub-Signature (HMAC-SHA1), as Meta sends "
+              "it; for bots that check only that one");
 
   std::string db, targets_file, prefix;
   long conversations = 100000;
