@@ -11,7 +11,10 @@
 # 3. wache serve with 120 accounts and 100,000 stored conversations: peak RSS;
 # 4. wache check over 200 flow files (small local flows; copies of the shipped ones): median;
 # 5. for reference, a minimal Node.js bot (bench/node_bot.mjs: no framework, no storage)
-#    under the same load as section 1, if node is installed.
+#    under the same load as section 1, if node is installed;
+# 6. the Node.js chat-bot frameworks users would pick instead (bench/frameworks: Bottender on
+#    Messenger, beside wache serve on Messenger; BuilderBot on WhatsApp), under the same
+#    load, if npm is installed (`npm ci` fetches them once into bench/frameworks).
 #
 # Environment (defaults in brackets):
 #   DURATION [10]  WARMUP [3]  seconds per measured phase / of warm-up
@@ -32,7 +35,7 @@
 #   SERVER_CPUS [""]           taskset -c list for the servers
 #   PERF [0]                   1: perf record (DWARF call graphs) of wache serve during the
 #                              full-load phase of section 1; the top functions are printed
-#   SECTIONS ["1 2 3 4 5"]     which of the sections below to run (A/B runs of one change:
+#   SECTIONS ["1 2 3 4 5 6"]   which of the sections below to run (A/B runs of one change:
 #                              SECTIONS="1 2" takes about 1 minute)
 #   BUILD_DIR [build]  SKIP_BUILD [0]  KEEP_TMP [0] (keep the temporary folder and logs)
 set -euo pipefail
@@ -59,7 +62,7 @@ BUILD_DIR=${BUILD_DIR:-build}
 SKIP_BUILD=${SKIP_BUILD:-0}
 KEEP_TMP=${KEEP_TMP:-0}
 PERF=${PERF:-0}
-SECTIONS=${SECTIONS:-1 2 3 4 5}
+SECTIONS=${SECTIONS:-1 2 3 4 5 6}
 section() { [[ " $SECTIONS " == *" $1 "* ]]; }  # section N: is section N to run?
 
 if [[ "$SKIP_BUILD" != 1 ]]; then
@@ -200,8 +203,9 @@ else
     exit 2
   }
 fi
-# The ceiling and the Node.js bot take WhatsApp webhooks only.
+# The ceiling and the Node.js bot take WhatsApp webhooks only; Bottender takes Messenger.
 grep '^whatsapp ' "$TMP/targets4.all" >"$TMP/targets_whatsapp"
+grep '^messenger ' "$TMP/targets4.all" >"$TMP/targets_messenger"
 write_config "$TMP/wache.yaml" "$TMP/wache.db" "$FLOWS" "$TMP/accounts4.yaml"
 
 # start_server NAME COMMAND...: starts it in the background, waits until its port answers.
@@ -460,6 +464,74 @@ report_others
 fi
 fi
 
+# 6. the Node.js chat-bot frameworks users would pick instead ---------------------------------
+# Each framework under the same load as section 1, by the same generator and fake platform
+# API, with its own routes and signature header. Bottender has no WhatsApp Cloud API channel,
+# so it is measured on Messenger, beside wache serve on Messenger in this section.
+if section 6; then
+echo
+if ! command -v npm >/dev/null; then
+  echo "### 6. Node.js chat-bot frameworks: skipped (npm is not installed)"
+else
+FW=$ROOT/bench/frameworks
+# Fetched once, at the versions package-lock.json pins. --ignore-scripts: Bottender's ngrok
+# dependency downloads a binary when installed, which nothing here uses.
+if [[ ! -f "$FW/node_modules/.package-lock.json" || "$FW/package-lock.json" -nt "$FW/node_modules/.package-lock.json" ]]; then
+  echo "### 6. installing the frameworks (npm ci in bench/frameworks)"
+  if ! (cd "$FW" && npm ci --ignore-scripts --no-audit --no-fund >"$TMP/npm.log" 2>&1); then
+    tail -5 "$TMP/npm.log"
+    echo "run.sh: npm ci failed in bench/frameworks (the npm registry must be reachable once)" >&2
+    exit 1
+  fi
+fi
+fw_load() {  # fw_load LABEL PORT SINK_PORT TARGETS [generator options...]
+  local label=$1 port=$2 sport=$3 targets=$4
+  shift 4
+  "${gen_cmd[@]}" "$BENCH" load --label "$label" --url "http://127.0.0.1:$port" \
+    --targets "$targets" --sink-port "$sport" --server-pid "$SERVER_PID" \
+    --connections "$CONNECTIONS" --warmup "$WARMUP" --duration "$DURATION" --drain "$DRAIN" \
+    --backlog "$BACKLOG" --intake 0 "$@" | tee "$TMP/$label.txt"
+}
+page_id=$(awk '{print $3; exit}' "$TMP/targets_messenger")
+phone_id=$(awk '{print $3; exit}' "$TMP/targets_whatsapp")
+
+rm -f "$TMP/wache.db" "$TMP/wache.db-wal" "$TMP/wache.db-shm"
+WPORT=$(free_port)
+SPORT=$(free_port)
+start_server wache_messenger "$WPORT" "$WACHE" serve --config "$TMP/wache.yaml" --port "$WPORT" \
+  --api-base-url "http://127.0.0.1:$SPORT"
+echo "### 6a. wache serve on Messenger (pid $SERVER_PID, a fresh database): as in section 1"
+cpu_mark
+fw_load wache_messenger "$WPORT" "$SPORT" "$TMP/targets_messenger"
+stop_server
+report_others
+
+BTPORT=$(free_port)
+BTSPORT=$(free_port)
+start_server bottender "$BTPORT" env -C "$FW/bottender" NODE_ENV=production \
+  BENCH_API_BASE_URL="http://127.0.0.1:$BTSPORT" BENCH_PAGE_ID="$page_id" node server.js "$BTPORT"
+echo
+echo "### 6b. Bottender $(node -p 'require(process.argv[1]).version' "$FW/node_modules/bottender/package.json") on Messenger (pid $SERVER_PID; $(node --version)): X-Hub-Signature (SHA-1), sessions in memory, reply; nothing stored"
+cpu_mark
+fw_load bottender "$BTPORT" "$BTSPORT" "$TMP/targets_messenger" \
+  --webhook-path /webhooks/messenger --meta-sha1
+stop_server
+report_others
+
+BBPORT=$(free_port)
+BBSPORT=$(free_port)
+# In the temporary folder: BuilderBot writes its logs (core.class.log...) to its working folder.
+start_server builderbot "$BBPORT" env -C "$TMP" BENCH_PHONE_NUMBER_ID="$phone_id" \
+  node "$FW/builderbot/bot.cjs" "$BBPORT" "http://127.0.0.1:$BBSPORT"
+echo
+echo "### 6c. BuilderBot $(node -p 'require(process.argv[1]).version' "$FW/node_modules/@builderbot/bot/package.json") with its Meta provider on WhatsApp (pid $SERVER_PID): no signature check, a send queue of one call per 100 ms, MemoryDB; nothing stored"
+cpu_mark
+fw_load builderbot "$BBPORT" "$BBSPORT" "$TMP/targets_whatsapp" --webhook-path /webhook
+stop_server
+report_others
+fi
+fi
+
 # Summary ------------------------------------------------------------------------------------
 w_acc=$(result "$TMP/wache.txt" full accepted_per_s)
 w_rep=$(result "$TMP/wache.txt" full replies_per_s)
@@ -480,6 +552,21 @@ if [[ -n "$n_rep" ]]; then
     printf "  minimal Node.js bot (nothing stored): %s replies/s, %s ms CPU per message", n, c
     if (r > 0) printf "; wache / node = %.2f", r / n
     printf "\n" }'
+fi
+if section 6 && [[ -f "$TMP/bottender.txt" ]]; then
+  fw_line() {  # fw_line LABEL NAME: replies/s, CPU and RSS of one run of section 6
+    awk -v name="$2" -v r="$(result "$TMP/$1.txt" full replies_per_s)" \
+      -v c="$(result "$TMP/$1.txt" full server_cpu_ms_per_msg)" \
+      -v m="$(result "$TMP/$1.txt" half server_vmhwm_kb)" \
+      -v p="$(result "$TMP/$1.txt" half e2e_p99_ms)" 'BEGIN {
+      printf "    %-28s %9s replies/s, %s ms CPU per message, reply p99 at half load %s ms, peak RSS %d MB\n",
+        name, r, c, p, m / 1024 }'
+  }
+  echo "  Node.js chat-bot frameworks, same load (section 6):"
+  fw_line wache_messenger "wache, Messenger"
+  fw_line bottender "Bottender, Messenger"
+  if section 1; then fw_line wache "wache, section 1 ($PLATFORM)"; fi
+  fw_line builderbot "BuilderBot, WhatsApp"
 fi
 if section 3; then
   echo "  peak RSS with $BIG_ACCOUNTS accounts + $BIG_CONVERSATIONS conversations: $((idle_hwm / 1024)) MB idle after start, $((big_hwm / 1024)) MB after ${BIG_SECONDS} s of full load"
