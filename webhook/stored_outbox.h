@@ -42,10 +42,11 @@ struct OutboxOptions {
   // Threads sending replies (server.senders). Each waits for one platform round trip per
   // call, and a message takes two (the reply and its mark-read), so the outbox sends at most
   // senders / (2 × round trip) replies per second: with a 100 ms platform, 8 senders made
-  // 57.7 replies/s, 32 made 231/s, 128 made 919/s (bench/README.md). They mostly wait, not
-  // compute. They start when needed, and the one that became idle last is woken first, so
-  // with a fast platform only a few of them are ever used (and take memory).
-  int senders = 32;
+  // 57.7 replies/s, 32 made 231/s, 128 made 919/s, 256 made 1,852/s (bench/README.md).
+  // They mostly wait, not compute. They start when needed, and the one that became idle
+  // last is woken first, so with a fast platform only a few of them are ever used (and take
+  // memory); those beyond the first 32 run without jemalloc's per-thread cache.
+  int senders = 256;
   // Messages whose replies are claimed at completion and wait in memory for a sender; beyond
   // it (a flood and a slow platform) replies stay pending in the store and are claimed as
   // senders get to them. Emergency replies are always claimed. Without the bound, a 5 s
@@ -102,7 +103,8 @@ class StoredOutbox final : public Outbox {
   void WakeOneLocked();
   // Starts a sender thread; under mu_. Each thread costs memory as soon as it runs (about
   // 0.17 MB of allocator cache with jemalloc: 128 idle senders took 50 MB, 8 took 30), so
-  // they start when the load needs them, not all at once.
+  // they start when the load needs them, not all at once, and those beyond the first 32
+  // run without that cache (kSendersWithAllocatorCache).
   void StartSenderLocked();
   // Sends claimed replies of one message in order; stops at the first that is not sent and
   // puts the rest back (Unclaim), so that none overtakes it.

@@ -1000,7 +1000,8 @@ std::string AuthorizationHeader(std::string_view method, std::string_view url,
 // =============================================================================================
 // FakePlatformApi.
 
-FakePlatformApi::FakePlatformApi() : instance_tag_(RandomHexTag(8)) {
+FakePlatformApi::FakePlatformApi(int connection_threads)
+    : instance_tag_(RandomHexTag(8)), connection_threads_(connection_threads) {
   std::random_device rd;
   // 19-digit ids like X's snowflakes, each fake in its own range.
   x_id_base_ = 1'800'000'000'000'000'000ULL + (rd() % 100'000'000ULL) * 1'000'000ULL;
@@ -1013,7 +1014,9 @@ bool FakePlatformApi::Start() {
   auto server = std::make_unique<httplib::Server>();
   // More workers than httplib's default: keep-alive connections from several gateway
   // workers, plus requests parked in injected delays, each hold one.
-  server->new_task_queue = [] { return new httplib::ThreadPool(32); };
+  server->new_task_queue = [n = connection_threads_] {
+    return new httplib::ThreadPool(static_cast<size_t>(n));
+  };
   // Without it, Nagle's algorithm and delayed ACKs add ~40 ms to every answer on a kept-alive
   // connection (httplib writes headers and body separately).
   server->set_tcp_nodelay(true);

@@ -107,7 +107,9 @@ std::string AuthorizationHeader(std::string_view method, std::string_view url,
 
 class FakePlatformApi {
  public:
-  FakePlatformApi();
+  // `connection_threads`: connections served at once. A gateway keeps one connection per
+  // sender thread, so a test with many senders needs as many.
+  explicit FakePlatformApi(int connection_threads = 32);
   ~FakePlatformApi();  // Stop()s
   FakePlatformApi(const FakePlatformApi&) = delete;
   FakePlatformApi& operator=(const FakePlatformApi&) = delete;
@@ -218,6 +220,7 @@ class FakePlatformApi {
   std::string instance_tag_;  // keeps ids unique across fakes in one test run
   uint64_t x_id_base_ = 0;
 
+  const int connection_threads_;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
   int port_ = 0;

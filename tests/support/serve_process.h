@@ -26,6 +26,8 @@ class ServeProcess {
   void Kill(int sig = 9);
   // Sends `sig` (SIGHUP: reload) without waiting.
   void Signal(int sig);
+  // The running process (for /proc/<pid>), or -1.
+  pid_t pid() const { return pid_; }
 
  private:
   std::filesystem::path config_;

@@ -638,9 +638,9 @@ TEST_F(GatewayE2ETest, AMessagesMarkReadFollowsItsReplyFromTheSameSender) {
 
 // Sender threads start when the load needs them: messages answered one after another need
 // one or two (a message's reply and its mark-read call go out one after the other), not
-// all 32.
+// all 256.
 TEST_F(GatewayE2ETest, SenderThreadsStartOnlyWhenTheLoadNeedsThem) {
-  ASSERT_EQ(senders_, 32);
+  ASSERT_EQ(senders_, 256);
   for (int i = 0; i < 10; ++i) {
     ASSERT_EQ(
         Post("whatsapp", Message("whatsapp", "Hallo", "49151310000" + std::to_string(i)))->status,

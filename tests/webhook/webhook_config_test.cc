@@ -100,7 +100,7 @@ TEST(WebhookConfigTest, TheShippedConfigLoadsWithoutErrors) {
   EXPECT_EQ(l.config.server.port, 8080);
   EXPECT_EQ(l.config.server.max_body_bytes, 1024u * 1024u);
   EXPECT_EQ(l.config.server.workers, 2);
-  EXPECT_EQ(l.config.server.senders, 32);
+  EXPECT_EQ(l.config.server.senders, 256);
   EXPECT_EQ(l.config.server.send_timeout_seconds, 10);
 
   ASSERT_EQ(l.config.platforms.size(), 4u);
@@ -269,7 +269,7 @@ TEST(WebhookConfigTest, SendersOutOfRangeAreAnErrorNamingTheRange) {
                                                      "  senders: 0\n")));
   ASSERT_TRUE(l.diags.has_errors());
   EXPECT_THAT(Messages(l.diags), AllOf(HasSubstr("senders"), HasSubstr("between 1 and 1024")));
-  EXPECT_EQ(l.config.server.senders, 32);  // the bad value is not taken
+  EXPECT_EQ(l.config.server.senders, 256);  // the bad value is not taken
 }
 
 TEST(WebhookConfigTest, AnUnknownSendApiIsAnError) {
