@@ -23,7 +23,7 @@
 #   BACKLOG [64]               full load: at most this many webhooks without a reply yet
 #   INTAKE_SECONDS [5]         last phase: webhooks as fast as answered, replies not awaited
 #   DRAIN [20]                 seconds to wait for late replies after a phase
-#   SINK_DELAY_MS [0]          section 1: the fake platform API answers after this long (a
+#   SINK_DELAY_MS [0]          sections 1 and 6: the fake platform API answers after this long (a
 #                              real API's round trip; 0 measures the gateway alone)
 #   BIG_ACCOUNTS [120]  BIG_CONVERSATIONS [100000]  BIG_SECONDS [5]
 #   FLOW_FILES [200]  CHECK_RUNS [5] (3 when a run takes over 5 s)
@@ -490,7 +490,7 @@ fw_load() {  # fw_load LABEL PORT SINK_PORT TARGETS [generator options...]
   "${gen_cmd[@]}" "$BENCH" load --label "$label" --url "http://127.0.0.1:$port" \
     --targets "$targets" --sink-port "$sport" --server-pid "$SERVER_PID" \
     --connections "$CONNECTIONS" --warmup "$WARMUP" --duration "$DURATION" --drain "$DRAIN" \
-    --backlog "$BACKLOG" --intake 0 "$@" | tee "$TMP/$label.txt"
+    --backlog "$BACKLOG" --intake 0 --sink-delay-ms "$SINK_DELAY_MS" "$@" | tee "$TMP/$label.txt"
 }
 page_id=$(awk '{print $3; exit}' "$TMP/targets_messenger")
 phone_id=$(awk '{print $3; exit}' "$TMP/targets_whatsapp")
