@@ -13,6 +13,7 @@
 #include <array>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <thread>
 
 namespace wache::testing {
@@ -92,6 +93,32 @@ CommandResult RunWache(const std::vector<std::string>& args) {
   int status = ::pclose(pipe);
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
+}
+
+std::filesystem::path WriteWhatsAppServeConfig(const std::filesystem::path& dir,
+                                               const std::string& app_secret,
+                                               const std::string& phone_number_id,
+                                               const std::string& api_base_url,
+                                               const std::string& server) {
+  std::ofstream(dir / "app_secret") << app_secret << "\n";
+  std::ofstream(dir / "verify_token") << "v\n";
+  std::ofstream(dir / "wa_token") << "wa-token\n";
+  const std::string src = WACHE_SOURCE_DIR;
+  const std::filesystem::path config = dir / "wache.yaml";
+  std::ofstream(config)
+      << "flows: " << src << "/flows\ntemplates: " << src << "/templates\ndatabase: state.db\n"
+      << "server: { " << server << " }\n"
+      << "platforms:\n  whatsapp:\n    app_secret: { file: app_secret }\n"
+      << "    verify_token: { file: verify_token }\n    api_base_url: " << api_base_url
+      << "\n    mark_read: false\n"
+      << "defaults:\n  variables:\n    station_name: Test\n    emergency_number: \"110\"\n"
+      << "    fire_medical_number: \"112\"\n    crisis_line_name: T\n    crisis_line: \"0800\"\n"
+      << "    women_helpline: \"116 016\"\n    online_station_url: https://example.org\n"
+      << "    recruiting_url: https://example.org\n    recruiting_portal_url: https://example.org\n"
+      << "    recruiting_contact: \"0\"\n    office_hours: \"8-16\"\n"
+      << "accounts:\n  - { id: wa, platform: whatsapp, platform_id: \"" << phone_number_id
+      << "\", credentials: { access_token: { file: wa_token } } }\n";
+  return config;
 }
 
 }  // namespace wache::testing

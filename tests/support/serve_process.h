@@ -45,4 +45,15 @@ struct CommandResult {
 // Runs the `wache` binary with `args` and waits for it.
 CommandResult RunWache(const std::vector<std::string>& args);
 
+// Writes `dir`/wache.yaml for `wache serve` with one WhatsApp account (id `wa`, number
+// `phone_number_id`, token `wa-token`) whose send API is `api_base_url`, the shipped flows
+// and templates, mark-read off, and the webhook secret `app_secret` (read from files beside
+// it, as operators keep secrets). `server` is the inside of the `server:` flow mapping, e.g.
+// "host: 127.0.0.1, workers: 2". Returns the config's path.
+std::filesystem::path WriteWhatsAppServeConfig(const std::filesystem::path& dir,
+                                               const std::string& app_secret,
+                                               const std::string& phone_number_id,
+                                               const std::string& api_base_url,
+                                               const std::string& server);
+
 }  // namespace wache::testing

@@ -41,26 +41,12 @@ TEST(CrashTest, KilledAtRandomMomentsNoAcknowledgedMessageIsLostOrAnsweredTwice)
   fs::path dir = fs::temp_directory_path() / ("wache-crash-" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
-  std::ofstream(dir / "app_secret") << kAppSecret << "\n";
-  std::ofstream(dir / "verify_token") << "v\n";
-  std::ofstream(dir / "wa_token") << "wa-token\n";
-  const std::string src = WACHE_SOURCE_DIR;
-  std::ofstream(dir / "wache.yaml")
-      << "flows: " << src << "/flows\ntemplates: " << src << "/templates\ndatabase: state.db\n"
-      << "server: { host: 127.0.0.1, workers: 2, send_timeout_seconds: 2 }\n"
-      << "platforms:\n  whatsapp:\n    app_secret: { file: app_secret }\n"
-      << "    verify_token: { file: verify_token }\n    api_base_url: " << fake.base_url()
-      << "\n    mark_read: false\n"
-      << "defaults:\n  variables:\n    station_name: Test\n    emergency_number: \"110\"\n"
-      << "    fire_medical_number: \"112\"\n    crisis_line_name: T\n    crisis_line: \"0800\"\n"
-      << "    women_helpline: \"116 016\"\n    online_station_url: https://example.org\n"
-      << "    recruiting_url: https://example.org\n    recruiting_portal_url: https://example.org\n"
-      << "    recruiting_contact: \"0\"\n    office_hours: \"8-16\"\n"
-      << "accounts:\n  - { id: wa, platform: whatsapp, platform_id: \"" << kPhone
-      << "\", credentials: { access_token: { file: wa_token } } }\n";
+  const fs::path config =
+      testing::WriteWhatsAppServeConfig(dir, kAppSecret, kPhone, fake.base_url(),
+                                        "host: 127.0.0.1, workers: 2, send_timeout_seconds: 2");
 
   const int port = FreePort();
-  ServeProcess serve(dir / "wache.yaml", port, dir / "serve.log");
+  ServeProcess serve(config, port, dir / "serve.log");
   ASSERT_TRUE(serve.Start());
 
   constexpr int kMessages = 120;
