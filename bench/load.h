@@ -38,8 +38,8 @@ struct LoadOptions {
   // (bench/frameworks) listen where their framework puts the route.
   std::string webhook_path;
   // Meta sends both X-Hub-Signature-256 and the older X-Hub-Signature (HMAC-SHA1). Wache
-  // checks the first; some frameworks check only the second. Off by default: the second
-  // HMAC is generator CPU that runs against Wache add nothing for.
+  // checks the first; some frameworks check only the second. Off by default: in runs
+  // against Wache a second HMAC per webhook would only cost the generator CPU.
   bool meta_sha1 = false;
 };
 
