@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark of the webhook gateway (bench/README.md explains the figures).
 #
-#   bench/run.sh                      # about 3 minutes on 2 cores (after the build)
+#   bench/run.sh                      # about 6 minutes on 2 cores (after the build)
 #   DURATION=30 PLATFORM=all bench/run.sh
 #
 # 1. wache serve with the four demo accounts against the fake platform API inside
