@@ -23,8 +23,8 @@
 #   BACKLOG [64]               full load: at most this many webhooks without a reply yet
 #   INTAKE_SECONDS [5]         last phase: webhooks as fast as answered, replies not awaited
 #   DRAIN [20]                 seconds to wait for late replies after a phase
-#   SINK_DELAY_MS [0]          sections 1 and 6: the fake platform API answers after this long (a
-#                              real API's round trip; 0 measures the gateway alone)
+#   SINK_DELAY_MS [0]          sections 1, 5 and 6: the fake platform API answers after this
+#                              long (a real API's round trip; 0 measures the gateway alone)
 #   BIG_ACCOUNTS [120]  BIG_CONVERSATIONS [100000]  BIG_SECONDS [5]
 #   FLOW_FILES [200]  CHECK_RUNS [5] (3 when a run takes over 5 s)
 #   GEN_CPUS [last CPU]        taskset -c list for the generator (and sink) while it measures
@@ -233,6 +233,18 @@ stop_server() {  # stop_server [SIGNAL]
   SERVER_PID=""
 }
 
+# The phases every bot gets (warm-up, full load, half load), from the generator, against the
+# fake platform API on SINK_PORT, into $TMP/LABEL.txt. Extra generator options follow
+# (section 1 adds --intake; the frameworks their routes and signature header).
+load_phases() {  # load_phases LABEL PORT SINK_PORT TARGETS [generator options...]
+  local label=$1 port=$2 sport=$3 targets=$4
+  shift 4
+  "${gen_cmd[@]}" "$BENCH" load --label "$label" --url "http://127.0.0.1:$port" \
+    --targets "$targets" --sink-port "$sport" --server-pid "$SERVER_PID" \
+    --connections "$CONNECTIONS" --warmup "$WARMUP" --duration "$DURATION" --drain "$DRAIN" \
+    --backlog "$BACKLOG" --sink-delay-ms "$SINK_DELAY_MS" "$@" | tee "$TMP/$label.txt"
+}
+
 result() {  # result FILE PHASE FIELD: a field of a RESULT line of wache_bench ("" if none)
   [[ -f "$1" ]] || return 0
   awk -v p="phase=$2" -v f="$3" '
@@ -291,11 +303,7 @@ if [[ "$PERF" == 1 ]]; then
   ) &
   PERF_PID=$!
 fi
-"${gen_cmd[@]}" "$BENCH" load --label wache --url "http://127.0.0.1:$WPORT" \
-  --targets "$TMP/targets4" --sink-port "$SPORT" --server-pid "$SERVER_PID" \
-  --connections "$CONNECTIONS" --warmup "$WARMUP" --duration "$DURATION" --drain "$DRAIN" \
-  --backlog "$BACKLOG" --intake "$INTAKE_SECONDS" --sink-delay-ms "$SINK_DELAY_MS" |
-  tee "$TMP/wache.txt"
+load_phases wache "$WPORT" "$SPORT" "$TMP/targets4" --intake "$INTAKE_SECONDS"
 log_bytes=$(stat -c %s "$TMP/wache.log")
 # KILL: the intake phase left a queue, and a clean stop would work on it for up to 10 s.
 stop_server KILL
@@ -455,10 +463,7 @@ NSPORT=$(free_port)
 start_server node "$NPORT" node "$TMP/bin/node_bot.mjs" "$NPORT" "http://127.0.0.1:$NSPORT"
 echo "### 5. a minimal Node.js bot (pid $SERVER_PID, port $NPORT; $(node --version)): signature, JSON, keyword answer, reply and mark-read; nothing stored"
 cpu_mark
-"${gen_cmd[@]}" "$BENCH" load --label node --url "http://127.0.0.1:$NPORT" \
-  --targets "$TMP/targets_whatsapp" --sink-port "$NSPORT" --server-pid "$SERVER_PID" \
-  --connections "$CONNECTIONS" --warmup "$WARMUP" --duration "$DURATION" --drain "$DRAIN" \
-  --backlog "$BACKLOG" --intake 0 | tee "$TMP/node.txt"
+load_phases node "$NPORT" "$NSPORT" "$TMP/targets_whatsapp"
 stop_server
 report_others
 fi
@@ -484,14 +489,6 @@ if [[ ! -f "$FW/node_modules/.package-lock.json" || "$FW/package-lock.json" -nt 
     exit 1
   fi
 fi
-fw_load() {  # fw_load LABEL PORT SINK_PORT TARGETS [generator options...]
-  local label=$1 port=$2 sport=$3 targets=$4
-  shift 4
-  "${gen_cmd[@]}" "$BENCH" load --label "$label" --url "http://127.0.0.1:$port" \
-    --targets "$targets" --sink-port "$sport" --server-pid "$SERVER_PID" \
-    --connections "$CONNECTIONS" --warmup "$WARMUP" --duration "$DURATION" --drain "$DRAIN" \
-    --backlog "$BACKLOG" --intake 0 --sink-delay-ms "$SINK_DELAY_MS" "$@" | tee "$TMP/$label.txt"
-}
 page_id=$(awk '{print $3; exit}' "$TMP/targets_messenger")
 phone_id=$(awk '{print $3; exit}' "$TMP/targets_whatsapp")
 
@@ -502,7 +499,7 @@ start_server wache_messenger "$WPORT" "$WACHE" serve --config "$TMP/wache.yaml" 
   --api-base-url "http://127.0.0.1:$SPORT"
 echo "### 6a. wache serve on Messenger (pid $SERVER_PID, a fresh database): as in section 1"
 cpu_mark
-fw_load wache_messenger "$WPORT" "$SPORT" "$TMP/targets_messenger"
+load_phases wache_messenger "$WPORT" "$SPORT" "$TMP/targets_messenger"
 stop_server
 report_others
 
@@ -513,7 +510,7 @@ start_server bottender "$BTPORT" env -C "$FW/bottender" NODE_ENV=production \
 echo
 echo "### 6b. Bottender $(node -p 'require(process.argv[1]).version' "$FW/node_modules/bottender/package.json") on Messenger (pid $SERVER_PID; $(node --version)): X-Hub-Signature (SHA-1), sessions in memory, reply; nothing stored"
 cpu_mark
-fw_load bottender "$BTPORT" "$BTSPORT" "$TMP/targets_messenger" \
+load_phases bottender "$BTPORT" "$BTSPORT" "$TMP/targets_messenger" \
   --webhook-path /webhooks/messenger --meta-sha1
 stop_server
 report_others
@@ -526,7 +523,7 @@ start_server builderbot "$BBPORT" env -C "$TMP" BENCH_PHONE_NUMBER_ID="$phone_id
 echo
 echo "### 6c. BuilderBot $(node -p 'require(process.argv[1]).version' "$FW/node_modules/@builderbot/bot/package.json") with its Meta provider on WhatsApp (pid $SERVER_PID): no signature check, a send queue of one call per 100 ms, MemoryDB; nothing stored"
 cpu_mark
-fw_load builderbot "$BBPORT" "$BBSPORT" "$TMP/targets_whatsapp" --webhook-path /webhook
+load_phases builderbot "$BBPORT" "$BBSPORT" "$TMP/targets_whatsapp" --webhook-path /webhook
 stop_server
 report_others
 fi
