@@ -1,8 +1,6 @@
 #include "bench/load.h"
 
 #include <httplib.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <chrono>
 #include <mutex>
@@ -21,15 +19,6 @@ struct Prepared {
   std::pair<std::string, std::string> signature;
   std::string sha1_signature;  // X-Hub-Signature, only with LoadOptions::meta_sha1
 };
-
-// "sha1=<hex>" of the body: Meta's older webhook signature header.
-std::string MetaSha1Signature(const std::string& secret, const std::string& body) {
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  HMAC(EVP_sha1(), secret.data(), static_cast<int>(secret.size()),
-       reinterpret_cast<const unsigned char*>(body.data()), body.size(), mac, &size);
-  return "sha1=" + webhook::HexEncode(std::string_view(reinterpret_cast<char*>(mac), size));
-}
 
 Prepared Prepare(const LoadOptions& o, const Correlator& c, uint64_t index) {
   const Target& t = o.targets[index % o.targets.size()];
@@ -55,7 +44,9 @@ Prepared Prepare(const LoadOptions& o, const Correlator& c, uint64_t index) {
   p.body = webhook::ExampleWebhookBody(t.platform, m);
   p.signature =
       webhook::SignatureHeader(t.platform, t.platform == "x" ? o.x_secret : o.meta_secret, p.body);
-  if (o.meta_sha1 && t.platform != "x") p.sha1_signature = MetaSha1Signature(o.meta_secret, p.body);
+  if (o.meta_sha1 && t.platform != "x") {
+    p.sha1_signature = "sha1=" + webhook::HexEncode(webhook::HmacSha1(o.meta_secret, p.body));
+  }
   return p;
 }
 

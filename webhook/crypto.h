@@ -22,8 +22,9 @@ namespace wache::webhook {
 // the wire). Empty only if OpenSSL fails, which in practice means out of memory.
 std::string HmacSha256(std::string_view key, std::string_view data);
 
-// HMAC-SHA1 of `data` under `key`: the raw 20-byte MAC. Only for OAuth 1.0a, which X still
-// requires; SHA-1's weakness against collisions does not break HMAC.
+// HMAC-SHA1 of `data` under `key`: the raw 20-byte MAC. For OAuth 1.0a, which X still
+// requires, and for the benchmark's copy of Meta's older X-Hub-Signature (Wache checks only
+// the SHA-256 one); SHA-1's weakness against collisions does not break HMAC.
 std::string HmacSha1(std::string_view key, std::string_view data);
 
 // SHA-256 of `data`: the raw 32-byte digest.
