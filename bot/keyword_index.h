@@ -44,6 +44,9 @@ struct CompiledKeyword {
   std::string language;  // "" = any
   int weight = 0;        // letters matched; longer, more specific phrases win
   const Keyword* source = nullptr;
+  // The number of the first token among the distinct first tokens of a Matcher (same text
+  // and wildcards, in any flow): where it matches a message is found once per Match call.
+  uint32_t first_token_id = 0;
 };
 
 // What the index needs to know of a message: the first bytes of its words, and its
@@ -99,6 +102,12 @@ class KeywordIndex {
   // Whether any keyword may match (cheaper than visiting the candidates).
   bool MayMatch(const MessageKeys& message) const { return any_ || (leads_ & message.leads).any(); }
   bool empty() const { return keywords_.empty(); }
+  // Every keyword, for numbering them after the index is built (nothing it indexes by may
+  // change).
+  template <typename F>
+  void ForEachKeyword(F&& f) {
+    for (auto& kw : keywords_) f(kw);
+  }
 
  private:
   // Below this size a list is scanned; from it on, keywords are looked up by word or by

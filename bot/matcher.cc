@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include "bot/parallel.h"
 #include "bot/templates.h"
@@ -116,6 +118,36 @@ std::vector<bool> ExceptMask(const KeywordIndex& except, const std::vector<std::
 bool FindPattern(const RE2& re, const re2::StringPiece& text, re2::StringPiece& found) {
   if (!re.Match(text, 0, text.size(), RE2::UNANCHORED, nullptr, 0)) return false;
   return re.Match(text, 0, text.size(), RE2::UNANCHORED, &found, 1);
+}
+
+// The positions where `kw`'s first token matches (bit i: tokens[i]); tokens.size() <= 64.
+// The same test as FindKeyword's, for every position, so that it can be remembered.
+uint64_t FirstTokenStarts(const CompiledKeyword& kw, const std::vector<std::string>& tokens) {
+  uint64_t starts = 0;
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    if (kw.lead != 0 &&
+        (tokens[i].empty() || static_cast<unsigned char>(tokens[i][0]) != kw.lead)) {
+      continue;
+    }
+    if (TokenMatches(kw.tokens[0], tokens[i])) starts |= uint64_t{1} << i;
+  }
+  return starts;
+}
+
+// FindKeyword from position 0, with the positions where the first token matches known.
+int FindKeywordAt(const CompiledKeyword& kw, const std::vector<std::string>& tokens,
+                  const std::vector<bool>& mask, uint64_t starts) {
+  const size_t length = kw.tokens.size();
+  for (; starts != 0; starts &= starts - 1) {
+    const auto start = static_cast<size_t>(std::countr_zero(starts));
+    if (start + length > tokens.size()) break;
+    bool all = !mask[start];
+    for (size_t i = 1; all && i < length; ++i) {
+      all = !mask[start + i] && TokenMatches(kw.tokens[i], tokens[start + i]);
+    }
+    if (all) return static_cast<int>(start);
+  }
+  return -1;
 }
 
 // One piece of evidence: tokens [begin, end) of the message matched something worth
@@ -298,10 +330,25 @@ std::unique_ptr<Matcher> Matcher::Build(const FlowSet& flows, const TemplateSet&
     }
   });
   std::map<std::pair<std::string, bool>, uint32_t> distinct;  // (regex, case-sensitive) -> id
+  // (text, wildcards) of a first token -> id. Hashed: 200 files have about 20,000 keywords.
+  struct TokenHash {
+    size_t operator()(const std::pair<std::string_view, int>& t) const {
+      return std::hash<std::string_view>()(t.first) * 4 + static_cast<size_t>(t.second);
+    }
+  };
+  std::unordered_map<std::pair<std::string_view, int>, uint32_t, TokenHash> first_tokens;
+  auto number_first_token = [&](CompiledKeyword& kw) {
+    const KeywordToken& t = kw.tokens[0];
+    const auto key = std::make_pair(std::string_view(t.text), t.prefix * 2 + t.suffix);
+    kw.first_token_id =
+        first_tokens.emplace(key, static_cast<uint32_t>(first_tokens.size())).first->second;
+  };
   for (size_t i = 0; i < n; ++i) {
     diags.Merge(flow_diags[i]);
     for (auto& [step, choices] : flow_choices[i]) m->choices_[step] = std::move(choices);
     for (auto& ct : m->flows_[i].triggers) {
+      ct.keywords.ForEachKeyword(number_first_token);
+      for (auto& group : ct.all_of) group.ForEachKeyword(number_first_token);
       for (auto* list : {&ct.patterns, &ct.raw_patterns}) {
         for (auto& p : *list) {
           auto key = std::make_pair(p.re->pattern(), p.re->options().case_sensitive());
@@ -312,6 +359,7 @@ std::unique_ptr<Matcher> Matcher::Build(const FlowSet& flows, const TemplateSet&
     }
   }
   m->pattern_count_ = distinct.size();
+  m->first_token_count_ = first_tokens.size();
   static std::atomic<uint64_t> serials{0};
   m->serial_ = ++serials;
   m->builder_ = std::this_thread::get_id();
@@ -357,17 +405,20 @@ const RE2& Matcher::ThreadCopy(const CompiledPattern& p) const {
   return *mine;
 }
 
-struct Matcher::PatternMemo {
-  uint64_t serial = 0;                       // of the Matcher the entries belong to
-  uint64_t call = 0;                         // counts the thread's Match calls
-  std::vector<std::pair<uint64_t, int>> of;  // by pattern id: (call, weight or -1)
+struct Matcher::MatchMemo {
+  uint64_t serial = 0;  // of the Matcher the entries belong to
+  uint64_t call = 0;    // counts the thread's Match calls; an entry of another call is stale
+  std::vector<std::pair<uint64_t, int>> patterns;           // by id: (call, weight or -1)
+  std::vector<std::pair<uint64_t, uint64_t>> first_tokens;  // by id: (call, FirstTokenStarts)
 };
 
-Matcher::PatternMemo& Matcher::MemoFor(const Matcher& m) {
-  thread_local PatternMemo memo;
+Matcher::MatchMemo& Matcher::MemoFor(const Matcher& m) {
+  thread_local MatchMemo memo;
   if (memo.serial != m.serial_) {
     memo.serial = m.serial_;
-    memo.of.assign(m.pattern_count_, {0, -1});  // call 0 never happens: nothing remembered
+    // Call 0 never happens: nothing remembered.
+    memo.patterns.assign(m.pattern_count_, {0, -1});
+    memo.first_tokens.assign(m.first_token_count_, {0, 0});
   }
   return memo;
 }
@@ -375,14 +426,14 @@ Matcher::PatternMemo& Matcher::MemoFor(const Matcher& m) {
 std::vector<TriggerMatch> Matcher::Match(Priority p, const NormalizedText& text,
                                          std::string_view raw) const {
   std::vector<TriggerMatch> out;
-  PatternMemo& memo = MemoFor(*this);
+  MatchMemo& memo = MemoFor(*this);
   const uint64_t call = ++memo.call;
   // The weight of a pattern's match in `searched`, or -1. `same_text`: the text every
   // trigger's patterns of this kind see in this call (not cut by an except phrase), so a
   // search of the same pattern in another flow gives the same answer.
   auto search = [&](const CompiledPattern& cp, re2::StringPiece searched, bool same_text,
                     bool raw_text) {
-    std::pair<uint64_t, int>* slot = same_text ? &memo.of[cp.id] : nullptr;
+    std::pair<uint64_t, int>* slot = same_text ? &memo.patterns[cp.id] : nullptr;
     if (slot && slot->first == call) return slot->second;
     const RE2& re = ThreadCopy(cp);
     re2::StringPiece found;  // the whole match: a longer match is more specific
@@ -397,13 +448,21 @@ std::vector<TriggerMatch> Matcher::Match(Priority p, const NormalizedText& text,
   };
   const MessageKeys keys(text.tokens);
   const std::vector<bool> unmasked(text.tokens.size(), false);
+  // FindKeyword, with where the first token matches remembered for the other keywords
+  // that start with the same token (a bit per token: messages of up to 64 words).
+  const bool remember_starts = text.tokens.size() <= 64;
+  auto find = [&](const CompiledKeyword& kw, const std::vector<bool>& mask) {
+    if (!remember_starts) return FindKeyword(kw, text.tokens, mask);
+    if (kw.tokens.empty() || kw.tokens.size() > text.tokens.size()) return -1;
+    std::pair<uint64_t, uint64_t>& slot = memo.first_tokens[kw.first_token_id];
+    if (slot.first != call) slot = {call, FirstTokenStarts(kw, text.tokens)};
+    return FindKeywordAt(kw, text.tokens, mask, slot.second);
+  };
   // Except phrases only take matches away, so a trigger none of whose keywords is in the
   // text even without them (most triggers, for most texts) is done before its except mask
   // is built. Patterns see the masked text, so a trigger with patterns is always tried.
   // This halved the shadowing check of `wache check` (bench/README.md).
-  auto absent = [&](const CompiledKeyword& kw, uint32_t) {
-    return FindKeyword(kw, text.tokens, unmasked) < 0;
-  };
+  auto absent = [&](const CompiledKeyword& kw, uint32_t) { return find(kw, unmasked) < 0; };
   auto may_match = [&](const CompiledTrigger& ct) {
     if (!ct.MayMatch(keys)) return false;
     if (!ct.patterns.empty() || !ct.raw_patterns.empty()) return true;
@@ -429,7 +488,7 @@ std::vector<TriggerMatch> Matcher::Match(Priority p, const NormalizedText& text,
       const std::vector<bool> mask =
           ct.except.empty() ? unmasked : ExceptMask(ct.except, text.tokens, keys, unmasked);
       auto add_keyword = [&](const CompiledKeyword& kw, uint32_t position) {
-        int at = FindKeyword(kw, text.tokens, mask, 0);
+        int at = find(kw, mask);
         if (at >= 0) {
           mine.push_back({at, at + static_cast<int>(kw.tokens.size()), kw.weight, kw.language,
                           kw.source->text, position});

@@ -108,16 +108,21 @@ class Matcher {
   // one of the two threads of the shadowing check, and compiling a third set of 200 files'
   // patterns cost more than the check's searches).
   const RE2& ThreadCopy(const CompiledPattern& p) const;
-  std::thread::id builder_;   // uses the originals
-  uint64_t serial_ = 0;       // unique per Matcher, for the threads' copies
-  size_t pattern_count_ = 0;  // CompiledPattern::id runs from 0 to this
+  std::thread::id builder_;       // uses the originals
+  uint64_t serial_ = 0;           // unique per Matcher, for the threads' copies
+  size_t pattern_count_ = 0;      // CompiledPattern::id runs from 0 to this
+  size_t first_token_count_ = 0;  // CompiledKeyword::first_token_id runs from 0 to this
 
-  // The weight a pattern's search gave in the running Match call, or -1 for no match, if
-  // it was searched already. Copied flows repeat the same patterns: `wache check` over 200
-  // copies of every flow searched each emergency pattern 40 times per keyword, and RE2's
-  // lock around its cache was a third of the run (bench/README.md).
-  struct PatternMemo;
-  static PatternMemo& MemoFor(const Matcher& m);
+  // What the running Match call found already, so that it is not searched again in another
+  // flow. Copied flows repeat the same patterns and keyword words:
+  // - the weight a pattern's search gave, or -1 for no match. `wache check` over 200 copies
+  //   of every flow searched each emergency pattern 40 times per keyword, and RE2's lock
+  //   around its cache was a third of the run;
+  // - where a keyword's first token matches the message (CompiledKeyword::first_token_id).
+  //   The same check compared each word with the first token of every copy's keywords.
+  // bench/README.md has the figures.
+  struct MatchMemo;
+  static MatchMemo& MemoFor(const Matcher& m);
 
   std::vector<CompiledFlow> flows_;
   // The choices of every ask step, keyed by the step (the Matcher lives with its FlowSet).

@@ -128,6 +128,41 @@ TEST(MatcherTest, TheSamePatternInTwoFlowsIsSearchedOnTheTextEachOneSees) {
   EXPECT_TRUE(names("Frage zur Bewerbung").empty());
 }
 
+TEST(MatcherTest, KeywordsThatStartAlikeInTwoFlowsAreFoundWhereEachOneLooks) {
+  // Where "hilfe" matches is remembered within one Match call for every keyword that starts
+  // with it; each flow still applies its own except phrase and its own following words.
+  const std::vector<std::string> flows = {
+      FlowYaml("any_help", "interrupt", "  keywords: [hilfe, \"hilfe sofort\"]"),
+      FlowYaml("urgent_help", "interrupt",
+               "  keywords: [\"hilfe jetzt\", hilfe]\n  except: [\"hilfe bei\"]"),
+      FlowYaml("typo_help", "interrupt", "  keywords: [\"hilfeschrei*\", \"hilfeschreie jetzt\"]")};
+  for (bool reversed : {false, true}) {
+    // Both orders: the first flow's search must not decide the second's.
+    std::vector<std::string> in_order = flows;
+    if (reversed) std::reverse(in_order.begin(), in_order.end());
+    auto pb = Build(in_order);
+    auto names = [&](const std::string& text) {
+      std::vector<std::string> out;
+      for (const auto& m : pb->matcher->Match(Priority::kInterrupt, Normalize(text), text)) {
+        out.push_back(m.flow->name);
+      }
+      std::sort(out.begin(), out.end());
+      return out;
+    };
+    EXPECT_EQ(names("Hilfe bei der Bewerbung"), std::vector<std::string>{"any_help"});
+    EXPECT_EQ(names("hilfe bei der bewerbung, hilfe jetzt"),
+              (std::vector<std::string>{"any_help", "urgent_help"}));
+    EXPECT_EQ(names("ich hoere hilfeschreie jetzt"), std::vector<std::string>{"typo_help"});
+    EXPECT_TRUE(names("Frage zur Bewerbung").empty());
+    // Past 64 words nothing is remembered; the keyword is still found at the end.
+    std::string long_text;
+    for (int i = 0; i < 70; ++i) long_text += "wort ";
+    EXPECT_EQ(names(long_text + "hilfe bei mir, hilfe jetzt"),
+              (std::vector<std::string>{"any_help", "urgent_help"}));
+    EXPECT_EQ(names(long_text + "hilfe bei mir"), std::vector<std::string>{"any_help"});
+  }
+}
+
 // A thread other than the builder searches with copies of its own; a thread that shares
 // the compiled patterns (the webhook server's connection threads) keeps none, and finds the
 // same.
