@@ -41,6 +41,16 @@ std::string Best(const Playbook& pb, const std::string& text, Priority p = Prior
   return hits.empty() ? "" : hits.front().flow->name;
 }
 
+// Names of all interrupt flows that match `text`, sorted.
+std::vector<std::string> InterruptFlows(const Playbook& pb, const std::string& text) {
+  std::vector<std::string> out;
+  for (const auto& m : pb.matcher->Match(Priority::kInterrupt, Normalize(text), text)) {
+    out.push_back(m.flow->name);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 TEST(MatcherTest, KeywordMatchesWholeWordsOnly) {
   auto pb = Build({FlowYaml("bike", "normal", "  keywords: [rad]")});
   EXPECT_EQ(Best(*pb, "Mein Rad ist weg"), "bike");
@@ -115,14 +125,7 @@ TEST(MatcherTest, TheSamePatternInTwoFlowsIsSearchedOnTheTextEachOneSees) {
                    FlowYaml("urgent_help", "interrupt",
                             "  patterns: ['\\bhilfe\\b.*\\bjetzt\\b']\n"
                             "  except: [\"hilfe bei\"]")});
-  auto names = [&](const std::string& text) {
-    std::vector<std::string> out;
-    for (const auto& m : pb->matcher->Match(Priority::kInterrupt, Normalize(text), text)) {
-      out.push_back(m.flow->name);
-    }
-    std::sort(out.begin(), out.end());
-    return out;
-  };
+  auto names = [&](const std::string& text) { return InterruptFlows(*pb, text); };
   EXPECT_EQ(names("Hilfe bei der Bewerbung, jetzt gleich"), std::vector<std::string>{"any_help"});
   EXPECT_EQ(names("Hilfe, er ist jetzt da"), (std::vector<std::string>{"any_help", "urgent_help"}));
   EXPECT_TRUE(names("Frage zur Bewerbung").empty());
@@ -141,14 +144,7 @@ TEST(MatcherTest, KeywordsThatStartAlikeInTwoFlowsAreFoundWhereEachOneLooks) {
     std::vector<std::string> in_order = flows;
     if (reversed) std::reverse(in_order.begin(), in_order.end());
     auto pb = Build(in_order);
-    auto names = [&](const std::string& text) {
-      std::vector<std::string> out;
-      for (const auto& m : pb->matcher->Match(Priority::kInterrupt, Normalize(text), text)) {
-        out.push_back(m.flow->name);
-      }
-      std::sort(out.begin(), out.end());
-      return out;
-    };
+    auto names = [&](const std::string& text) { return InterruptFlows(*pb, text); };
     EXPECT_EQ(names("Hilfe bei der Bewerbung"), std::vector<std::string>{"any_help"});
     EXPECT_EQ(names("hilfe bei der bewerbung, hilfe jetzt"),
               (std::vector<std::string>{"any_help", "urgent_help"}));
