@@ -19,6 +19,7 @@
 #include "store/sqlite_handover_store.h"
 #include "store/sqlite_state_store.h"
 #include "tests/support/fake_platform_api.h"
+#include "tests/support/metrics_page.h"
 #include "webhook/example_payloads.h"
 #include "webhook/gateway.h"
 #include "webhook/http_client.h"
@@ -257,13 +258,7 @@ class GatewayE2ETest : public ::testing::Test {
 
   // A gauge's value as GET /metrics shows it; -1 if it is not there.
   long MetricsGauge(const std::string& name) {
-    httplib::Client client("127.0.0.1", gateway_->port());
-    auto res = client.Get("/metrics");
-    if (!res) return -1;
-    const std::string prefix = "\n" + name + " ";
-    size_t at = res->body.find(prefix);
-    if (at == std::string::npos) return -1;
-    return std::stol(res->body.substr(at + prefix.size()));
+    return testing::MetricsGauge(gateway_->port(), name);
   }
 
   // Waits (up to 10 s) until the counter `name{labels}` reaches `n`.

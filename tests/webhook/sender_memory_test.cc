@@ -12,10 +12,10 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 
 #include "tests/support/fake_platform_api.h"
+#include "tests/support/metrics_page.h"
 #include "tests/support/serve_process.h"
 #include "webhook/example_payloads.h"
 
@@ -33,18 +33,6 @@ long StatusKb(pid_t pid, const std::string& field) {
   std::string line;
   while (std::getline(in, line)) {
     if (line.rfind(field + ":", 0) == 0) return std::stol(line.substr(field.size() + 1));
-  }
-  return -1;
-}
-
-// The value of a gauge without labels on /metrics, or -1.
-long Gauge(httplib::Client& client, const std::string& name) {
-  auto res = client.Get("/metrics");
-  if (!res || res->status != 200) return -1;
-  std::istringstream in(res->body);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind(name + " ", 0) == 0) return std::stol(line.substr(name.size() + 1));
   }
   return -1;
 }
@@ -91,7 +79,7 @@ TEST(SenderMemoryTest, TwoHundredFiftySixSendersToASlowPlatformAddLittleMemory) 
   for (int i = 0; i < 200; ++i) ASSERT_TRUE(post());
   ASSERT_TRUE(fake.WaitForAccepted(200, std::chrono::seconds(20)));
   const long before_kb = StatusKb(serve.pid(), "VmRSS");
-  const long senders_before = Gauge(client, "wache_sender_threads");
+  const long senders_before = testing::MetricsGauge(port, "wache_sender_threads");
   ASSERT_GT(before_kb, 0);
   ASSERT_LE(senders_before, 32) << "a fast platform should not need more senders";
 
@@ -102,7 +90,7 @@ TEST(SenderMemoryTest, TwoHundredFiftySixSendersToASlowPlatformAddLittleMemory) 
   for (int i = 0; i < kSlow; ++i) ASSERT_TRUE(post());
   ASSERT_TRUE(fake.WaitForAccepted(200 + kSlow, std::chrono::seconds(60)))
       << fake.Accepted().size() << " replies; see " << dir / "serve.log";
-  const long senders = Gauge(client, "wache_sender_threads");
+  const long senders = testing::MetricsGauge(port, "wache_sender_threads");
   const long peak_kb = StatusKb(serve.pid(), "VmHWM");
   // Every sender ran: the platform's calls overlapped as far as the senders allow.
   EXPECT_EQ(senders, kSenders);
