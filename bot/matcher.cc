@@ -120,16 +120,31 @@ bool FindPattern(const RE2& re, const re2::StringPiece& text, re2::StringPiece& 
   return re.Match(text, 0, text.size(), RE2::UNANCHORED, &found, 1);
 }
 
+// Whether `kw`'s first token matches `word`. A match starts on a word with the keyword's
+// first byte (KeywordIndex): one byte test skips most words before TokenMatches.
+bool FirstTokenMatches(const CompiledKeyword& kw, const std::string& word) {
+  if (kw.lead != 0 && (word.empty() || static_cast<unsigned char>(word[0]) != kw.lead)) {
+    return false;
+  }
+  return TokenMatches(kw.tokens[0], word);
+}
+
+// Whether the keyword whose first token matches tokens[start] matches there as a whole: it
+// fits, its further tokens follow, and no token of it is masked.
+bool RestMatches(const CompiledKeyword& kw, const std::vector<std::string>& tokens,
+                 const std::vector<bool>& mask, size_t start) {
+  if (start + kw.tokens.size() > tokens.size() || mask[start]) return false;
+  for (size_t i = 1; i < kw.tokens.size(); ++i) {
+    if (mask[start + i] || !TokenMatches(kw.tokens[i], tokens[start + i])) return false;
+  }
+  return true;
+}
+
 // The positions where `kw`'s first token matches (bit i: tokens[i]); tokens.size() <= 64.
-// The same test as FindKeyword's, for every position, so that it can be remembered.
 uint64_t FirstTokenStarts(const CompiledKeyword& kw, const std::vector<std::string>& tokens) {
   uint64_t starts = 0;
   for (size_t i = 0; i < tokens.size(); ++i) {
-    if (kw.lead != 0 &&
-        (tokens[i].empty() || static_cast<unsigned char>(tokens[i][0]) != kw.lead)) {
-      continue;
-    }
-    if (TokenMatches(kw.tokens[0], tokens[i])) starts |= uint64_t{1} << i;
+    if (FirstTokenMatches(kw, tokens[i])) starts |= uint64_t{1} << i;
   }
   return starts;
 }
@@ -137,15 +152,9 @@ uint64_t FirstTokenStarts(const CompiledKeyword& kw, const std::vector<std::stri
 // FindKeyword from position 0, with the positions where the first token matches known.
 int FindKeywordAt(const CompiledKeyword& kw, const std::vector<std::string>& tokens,
                   const std::vector<bool>& mask, uint64_t starts) {
-  const size_t length = kw.tokens.size();
   for (; starts != 0; starts &= starts - 1) {
     const auto start = static_cast<size_t>(std::countr_zero(starts));
-    if (start + length > tokens.size()) break;
-    bool all = !mask[start];
-    for (size_t i = 1; all && i < length; ++i) {
-      all = !mask[start + i] && TokenMatches(kw.tokens[i], tokens[start + i]);
-    }
-    if (all) return static_cast<int>(start);
+    if (RestMatches(kw, tokens, mask, start)) return static_cast<int>(start);
   }
   return -1;
 }
@@ -250,17 +259,10 @@ int FindKeyword(const CompiledKeyword& kw, const std::vector<std::string>& token
                 const std::vector<bool>& mask, size_t from) {
   if (kw.tokens.empty() || kw.tokens.size() > tokens.size()) return -1;
   for (size_t start = from; start + kw.tokens.size() <= tokens.size(); ++start) {
-    // A match starts on a word with the keyword's first byte (KeywordIndex): one byte test
-    // skips most words before the string comparisons of TokenMatches.
-    if (kw.lead != 0 &&
-        (tokens[start].empty() || static_cast<unsigned char>(tokens[start][0]) != kw.lead)) {
-      continue;
+    if (!mask[start] && FirstTokenMatches(kw, tokens[start]) &&
+        RestMatches(kw, tokens, mask, start)) {
+      return static_cast<int>(start);
     }
-    bool all = true;
-    for (size_t i = 0; all && i < kw.tokens.size(); ++i) {
-      all = !mask[start + i] && TokenMatches(kw.tokens[i], tokens[start + i]);
-    }
-    if (all) return static_cast<int>(start);
   }
   return -1;
 }
