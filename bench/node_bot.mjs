@@ -13,6 +13,8 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 
+import { answerFor } from './bot_answers.cjs';
+
 const [port, apiBase] = [Number(process.argv[2]), process.argv[3]];
 const secret = process.env.WACHE_META_APP_SECRET;
 if (!port || !apiBase || !secret) {
@@ -22,17 +24,6 @@ if (!port || !apiBase || !secret) {
 const token = process.env.WACHE_BENCH_TOKEN || 'bench-token';
 const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
 const api = new URL(apiBase);
-
-// First match wins; the emergency rule comes first.
-const answers = [
-  [/hilfe|help|notruf|bedroht|threat|breaking in|einbruch|gewalt|110|112/i,
-    'If you are in danger now, call 110 (police). Wenn Sie in Gefahr sind: Notruf 110.'],
-  [/bewerb|apply|application|sporttest|ausbildung|studium|polizist/i,
-    'Everything about joining the police: requirements, process and sports test.'],
-  [/anzeige|report|gestohlen|stolen|betrug|fraud|diebstahl/i,
-    'Report a crime at the online police station. Do not send personal data here.'],
-];
-const fallback = 'Hello! This account is not monitored around the clock. In an emergency call 110.';
 
 function post(path, body) {
   const data = JSON.stringify(body);
@@ -53,8 +44,7 @@ function post(path, body) {
 }
 
 async function answer(phoneNumberId, message) {
-  const text = message.text?.body ?? '';
-  const reply = answers.find(([pattern]) => pattern.test(text))?.[1] ?? fallback;
+  const reply = answerFor(message.text?.body);
   const path = `/v23.0/${phoneNumberId}/messages`;
   await post(path, {
     messaging_product: 'whatsapp', recipient_type: 'individual', to: message.from,

@@ -77,7 +77,7 @@ TMP=$(mktemp -d /tmp/wache-bench.XXXXXX)
 # Copies, so that a rebuild in the same build folder during the run cannot swap them.
 mkdir "$TMP/bin"
 cp "$BUILD_DIR/wache" "$BUILD_DIR/bench/wache_bench" "$BUILD_DIR/bench/wache_bench_bare" \
-  bench/node_bot.mjs "$TMP/bin/"
+  bench/node_bot.mjs bench/bot_answers.cjs "$TMP/bin/"
 WACHE=$TMP/bin/wache
 BENCH=$TMP/bin/wache_bench
 BARE=$TMP/bin/wache_bench_bare

@@ -15,6 +15,8 @@ const axios = require('axios');
 const { createBot, createProvider, createFlow, addKeyword, MemoryDB, EVENTS } = require('@builderbot/bot');
 const { MetaProvider } = require('@builderbot/provider-meta');
 
+const { rules, fallback } = require('../../bot_answers.cjs');
+
 const [port, apiBase] = [Number(process.argv[2]), process.argv[3]];
 if (!port || !apiBase) {
   console.error('usage: node bot.cjs PORT API_BASE_URL');
@@ -32,18 +34,9 @@ axios.interceptors.request.use((config) => {
   return config;
 });
 
-// The same answers as bench/node_bot.mjs; BuilderBot tries the emergency flow first because
-// it comes first. Keywords match anywhere in the text, ignoring case (BuilderBot's default).
-const emergency = addKeyword(['hilfe', 'help', 'notruf', 'bedroht', 'threat', 'breaking in',
-  'einbruch', 'gewalt', '110', '112'])
-  .addAnswer('If you are in danger now, call 110 (police). Wenn Sie in Gefahr sind: Notruf 110.');
-const apply = addKeyword(['bewerb', 'apply', 'application', 'sporttest', 'ausbildung', 'studium',
-  'polizist'])
-  .addAnswer('Everything about joining the police: requirements, process and sports test.');
-const report = addKeyword(['anzeige', 'report', 'gestohlen', 'stolen', 'betrug', 'fraud',
-  'diebstahl'])
-  .addAnswer('Report a crime at the online police station. Do not send personal data here.');
-const fallback = 'Hello! This account is not monitored around the clock. In an emergency call 110.';
+// The same answers as the other Node.js bots (bench/bot_answers.cjs), a keyword flow per
+// rule; BuilderBot tries the emergency flow first because it comes first.
+const flows = rules.map((r) => addKeyword(r.words).addAnswer(r.answer));
 const welcome = addKeyword(EVENTS.WELCOME).addAnswer(fallback);
 const media = addKeyword(EVENTS.MEDIA).addAnswer(fallback);
 
@@ -55,7 +48,7 @@ const media = addKeyword(EVENTS.MEDIA).addAnswer(fallback);
     version: 'v23.0',
   });
   const { httpServer } = await createBot({
-    flow: createFlow([emergency, apply, report, welcome, media]),
+    flow: createFlow([...flows, welcome, media]),
     provider,
     database: new MemoryDB(),
   });
