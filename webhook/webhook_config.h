@@ -15,6 +15,7 @@
 #include "bot/diagnostics.h"
 #include "webhook/platform_adapter.h"
 #include "webhook/send_policy.h"
+#include "webhook/stored_outbox.h"
 
 namespace wache::webhook {
 
@@ -40,10 +41,9 @@ struct ServerConfig {
   // Connections served at once (one thread each while the connection stays open, started
   // when needed; webhook/connection_threads.h). More wait for a free thread.
   int connection_threads = 128;
-  // Threads calling the platforms' send APIs: how many calls may wait for an answer at once
-  // (webhook/stored_outbox.h). With a 100 ms platform, 32 send about 230 replies/s, 256
-  // about 1,850.
-  int senders = 256;
+  // Threads calling the platforms' send APIs: how many calls may wait for an answer at once.
+  // The outbox's default (256; webhook/stored_outbox.h says what it gives).
+  int senders = OutboxOptions{}.senders;
   int send_timeout_seconds = 10;  // per call to a platform's send API
   // Texts and user ids of finished messages are anonymised after this many days (checked
   // every hour while serving); 0 turns the automatic run off (then run `wache erase
