@@ -80,18 +80,19 @@ bool TokenMatches(const KeywordToken& k, const std::string& word) {
 // Normalised text is lower case anyway, so those patterns ignore case (staff may write
 // "Hilfe"). Raw patterns see the text as typed and are case-sensitive: a licence plate is
 // "K-AB 12", while "ab 16" is an age. (?i) in a raw pattern turns case off where wanted.
-std::unique_ptr<RE2> CompilePattern(const Pattern& p, bool case_sensitive, Diagnostics& diags) {
+// An invalid pattern comes back too (ok() false), so that each place it is written at can
+// be reported.
+std::shared_ptr<const RE2> CompilePattern(const std::string& regex, bool case_sensitive) {
   RE2::Options options;
   options.set_log_errors(false);
   options.set_case_sensitive(case_sensitive);
-  auto re = std::make_unique<RE2>(p.regex, options);
-  if (!re->ok()) {
-    diags.Error(p.where, "invalid RE2 pattern: " + re->error() +
-                             " (RE2 has no look-ahead or back-references; see "
-                             "https://github.com/google/re2/wiki/Syntax)");
-    return nullptr;
-  }
-  return re;
+  return std::make_shared<const RE2>(regex, options);
+}
+
+void ReportInvalidPattern(const Pattern& p, const RE2& re, Diagnostics& diags) {
+  diags.Error(p.where, "invalid RE2 pattern: " + re.error() +
+                           " (RE2 has no look-ahead or back-references; see "
+                           "https://github.com/google/re2/wiki/Syntax)");
 }
 
 // The tokens covered by an except phrase. The phrases are indexed like keywords: a long
@@ -276,11 +277,37 @@ std::unique_ptr<Matcher> Matcher::Build(const FlowSet& flows, const TemplateSet&
   m->flows_.resize(n);
   std::vector<Diagnostics> flow_diags(n);
   std::vector<std::vector<std::pair<const Step*, std::vector<CompiledChoice>>>> flow_choices(n);
+
+  // Each distinct pattern (regex and case rule) is numbered and compiled once, whichever
+  // flows write it; a trigger takes the compiled pattern by its number.
+  std::map<std::pair<std::string_view, bool>, uint32_t> pattern_ids;
+  std::vector<std::pair<std::string_view, bool>> distinct_patterns;  // by id
+  std::vector<std::vector<uint32_t>> flow_pattern_ids(n);  // in the order the loop below visits
+  for (size_t i = 0; i < n; ++i) {
+    for (const auto& trigger : flows.flows[i].triggers) {
+      for (bool case_sensitive : {false, true}) {
+        for (const auto& p : case_sensitive ? trigger.raw_patterns : trigger.patterns) {
+          const auto key = std::make_pair(std::string_view(p.regex), case_sensitive);
+          const auto [it, added] =
+              pattern_ids.emplace(key, static_cast<uint32_t>(distinct_patterns.size()));
+          if (added) distinct_patterns.push_back(key);
+          flow_pattern_ids[i].push_back(it->second);
+        }
+      }
+    }
+  }
+  std::vector<std::shared_ptr<const RE2>> compiled_patterns(distinct_patterns.size());
+  ParallelFor(distinct_patterns.size(), [&](size_t id) {
+    const auto& [regex, case_sensitive] = distinct_patterns[id];
+    compiled_patterns[id] = CompilePattern(std::string(regex), case_sensitive);
+  });
+
   ParallelFor(n, [&](size_t i) {
     const Flow& flow = flows.flows[i];
     Diagnostics& fd = flow_diags[i];
     CompiledFlow& cf = m->flows_[i];
     cf.flow = &flow;
+    size_t next_pattern = 0;  // in flow_pattern_ids[i]
     for (const auto& trigger : flow.triggers) {
       CompiledTrigger ct;
       ct.trigger = &trigger;
@@ -301,11 +328,16 @@ std::unique_ptr<Matcher> Matcher::Build(const FlowSet& flows, const TemplateSet&
         for (auto& c : CompileKeyword(k)) except.push_back(std::move(c));
       }
       ct.except = KeywordIndex(std::move(except));
-      for (const auto& p : trigger.patterns) {
-        if (auto re = CompilePattern(p, false, fd)) ct.patterns.push_back({std::move(re)});
-      }
-      for (const auto& p : trigger.raw_patterns) {
-        if (auto re = CompilePattern(p, true, fd)) ct.raw_patterns.push_back({std::move(re)});
+      for (bool case_sensitive : {false, true}) {
+        for (const auto& p : case_sensitive ? trigger.raw_patterns : trigger.patterns) {
+          const uint32_t id = flow_pattern_ids[i][next_pattern++];
+          const std::shared_ptr<const RE2>& re = compiled_patterns[id];
+          if (!re->ok()) {
+            ReportInvalidPattern(p, *re, fd);
+            continue;
+          }
+          (case_sensitive ? ct.raw_patterns : ct.patterns).push_back({re, id});
+        }
       }
       cf.triggers.push_back(std::move(ct));
     }
@@ -331,7 +363,6 @@ std::unique_ptr<Matcher> Matcher::Build(const FlowSet& flows, const TemplateSet&
       flow_choices[i].emplace_back(&step, std::move(choices));
     }
   });
-  std::map<std::pair<std::string, bool>, uint32_t> distinct;  // (regex, case-sensitive) -> id
   // (text, wildcards) of a first token -> id. Hashed: 200 files have about 20,000 keywords.
   struct TokenHash {
     size_t operator()(const std::pair<std::string_view, int>& t) const {
@@ -351,16 +382,9 @@ std::unique_ptr<Matcher> Matcher::Build(const FlowSet& flows, const TemplateSet&
     for (auto& ct : m->flows_[i].triggers) {
       ct.keywords.ForEachKeyword(number_first_token);
       for (auto& group : ct.all_of) group.ForEachKeyword(number_first_token);
-      for (auto* list : {&ct.patterns, &ct.raw_patterns}) {
-        for (auto& p : *list) {
-          auto key = std::make_pair(p.re->pattern(), p.re->options().case_sensitive());
-          p.id = distinct.emplace(std::move(key), static_cast<uint32_t>(distinct.size()))
-                     .first->second;
-        }
-      }
     }
   }
-  m->pattern_count_ = distinct.size();
+  m->pattern_count_ = distinct_patterns.size();
   m->first_token_count_ = first_tokens.size();
   static std::atomic<uint64_t> serials{0};
   m->serial_ = ++serials;

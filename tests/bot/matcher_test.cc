@@ -307,6 +307,40 @@ TEST(MatcherTest, InvalidPatternIsReportedAndSkipped) {
   ASSERT_EQ(hits.size(), 1u);  // the valid pattern still works
 }
 
+TEST(MatcherTest, TheSameInvalidPatternInTwoFilesIsReportedInEach) {
+  // The pattern is compiled once for both files; each place it is written at gets its error.
+  Diagnostics diags;
+  FlowSet set;
+  LoadFlowString(FlowYaml("one", "normal", "  patterns: ['(?=look)ahead']"), "one.yaml", set,
+                 diags);
+  LoadFlowString(FlowYaml("two", "normal", "  patterns: [x, '(?=look)ahead']"), "two.yaml", set,
+                 diags);
+  TemplateSet no_templates;
+  auto m = Matcher::Build(set, no_templates, diags);
+  ASSERT_EQ(diags.error_count(), 2);
+  EXPECT_EQ(diags.all()[0].where.file, "one.yaml");
+  EXPECT_EQ(diags.all()[1].where.file, "two.yaml");
+  for (const auto& d : diags.all()) EXPECT_NE(d.message.find("invalid RE2"), std::string::npos);
+  EXPECT_EQ(m->Match(Priority::kNormal, Normalize("x"), "x").size(), 1u);
+}
+
+TEST(MatcherTest, TheSameRegexAsPatternAndAsRawPatternKeepsEachCaseRule) {
+  // Compiled patterns are shared by regex and case rule: the raw one must stay
+  // case-sensitive although the same text is a case-blind pattern in another flow.
+  auto pb = Build({FlowYaml("any_case", "normal", "  patterns: ['\\bAB12\\b']"),
+                   FlowYaml("upper_case", "normal", "  raw_patterns: ['\\bAB12\\b']")});
+  auto names = [&](const std::string& text) {
+    std::vector<std::string> out;
+    for (const auto& m : pb->matcher->Match(Priority::kNormal, Normalize(text), text)) {
+      out.push_back(m.flow->name);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  EXPECT_EQ(names("ab12"), std::vector<std::string>{"any_case"});
+  EXPECT_EQ(names("AB12"), (std::vector<std::string>{"any_case", "upper_case"}));
+}
+
 TEST(MatcherTest, CompileKeywordDeduplicatesSpellingsWithoutUmlauts) {
   EXPECT_EQ(CompileKeyword({"hilfe", "", {}}).size(), 1u);
   auto both = CompileKeyword({"überfall", "de", {}});
