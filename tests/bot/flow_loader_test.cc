@@ -266,6 +266,19 @@ TEST(FlowLoaderTest, InvalidRe2PatternIsReportedWithItsLine) {
   EXPECT_THAT(l->diags.Format(), HasSubstr("no look-ahead or back-references"));
 }
 
+TEST(FlowLoaderTest, KeywordWithoutLettersOrDigitsIsAnErrorInAnyScript) {
+  // Emoji and punctuation are ignored by matching, so such a keyword could never match;
+  // words in other scripts (no ASCII letter to go by) are still words.
+  auto l = Load(
+      "flow: x\nwhen:\n  keywords: ['\U0001F6A8\U0001F6A8', '!!!', 'помощь', "
+      "'\U0001F4A5 hilfe', 'a']\nsteps:\n  - say: a\n",
+      "kw.yaml");
+  EXPECT_EQ(l->diags.error_count(), 2);
+  EXPECT_THAT(l->diags.Format(), HasSubstr("kw.yaml:3:14: error: keyword '\U0001F6A8\U0001F6A8' "
+                                           "has no letters or digits"));
+  EXPECT_THAT(l->diags.Format(), HasSubstr("keyword '!!!' has no letters or digits"));
+}
+
 TEST(FlowLoaderTest, LoadFlowDirLoadsYamlFilesInNameOrder) {
   namespace fs = std::filesystem;
   fs::path dir = fs::path(testing::TempDir()) / "wache_flow_loader_dir";
