@@ -1,15 +1,49 @@
 #include "bot/diagnostics.h"
 
 #include <algorithm>
+#include <functional>
 #include <tuple>
 
 namespace wache::bot {
 
+namespace {
+
+size_t HashOf(const Diagnostic& d) {
+  size_t h = std::hash<std::string_view>{}(d.where.file);
+  h = h * 31 + std::hash<std::string_view>{}(d.message);
+  h = h * 31 + static_cast<size_t>(d.where.line);
+  h = h * 31 + static_cast<size_t>(d.where.column);
+  return h * 2 + (d.severity == Severity::kError ? 1 : 0);
+}
+
+bool Same(const Diagnostic& a, const Diagnostic& b) {
+  return a.severity == b.severity && a.where.line == b.where.line &&
+         a.where.column == b.where.column && a.where.file == b.where.file && a.message == b.message;
+}
+
+void Append(std::string& out, const Diagnostic& d) {
+  out += d.where.file.empty() ? "<input>" : d.where.file;
+  if (d.where.line > 0) {
+    out += ':';
+    out += std::to_string(d.where.line);
+    if (d.where.column > 0) {
+      out += ':';
+      out += std::to_string(d.where.column);
+    }
+  }
+  out += d.severity == Severity::kError ? ": error: " : ": warning: ";
+  out += d.message;
+}
+
+}  // namespace
+
 void Diagnostics::Add(Diagnostic d) {
   // The same problem found again (a defaults: line read once per account) is said once.
-  if (!seen_.emplace(d.severity, d.where.file, d.where.line, d.where.column, d.message).second) {
-    return;
+  const size_t hash = HashOf(d);
+  for (auto [it, end] = seen_.equal_range(hash); it != end; ++it) {
+    if (Same(items_[it->second], d)) return;
   }
+  seen_.emplace(hash, items_.size());
   items_.push_back(std::move(d));
 }
 
@@ -34,24 +68,25 @@ void Diagnostics::Merge(const Diagnostics& other) {
 }
 
 std::string FormatDiagnostic(const Diagnostic& d) {
-  std::string out = d.where.file.empty() ? "<input>" : d.where.file;
-  if (d.where.line > 0) {
-    out += ":" + std::to_string(d.where.line);
-    if (d.where.column > 0) out += ":" + std::to_string(d.where.column);
-  }
-  out += d.severity == Severity::kError ? ": error: " : ": warning: ";
-  out += d.message;
+  std::string out;
+  Append(out, d);
   return out;
 }
 
 std::string Diagnostics::Format() const {
-  std::vector<Diagnostic> sorted = items_;
-  std::stable_sort(sorted.begin(), sorted.end(), [](const Diagnostic& a, const Diagnostic& b) {
-    return std::tie(a.where.file, a.where.line, a.where.column) <
-           std::tie(b.where.file, b.where.line, b.where.column);
+  // Sorted by pointer, not by copy: there may be tens of thousands.
+  std::vector<const Diagnostic*> sorted;
+  sorted.reserve(items_.size());
+  for (const auto& d : items_) sorted.push_back(&d);
+  std::stable_sort(sorted.begin(), sorted.end(), [](const Diagnostic* a, const Diagnostic* b) {
+    return std::tie(a->where.file, a->where.line, a->where.column) <
+           std::tie(b->where.file, b->where.line, b->where.column);
   });
   std::string out;
-  for (const auto& d : sorted) out += FormatDiagnostic(d) + "\n";
+  for (const Diagnostic* d : sorted) {
+    Append(out, *d);
+    out += '\n';
+  }
   return out;
 }
 

@@ -146,6 +146,13 @@ TEST(DiagnosticsTest, TheSameProblemAtTheSamePlaceIsReportedOnce) {
   d.Error({"wache.yaml", 6, 3}, "staffed: bad");    // so is another place
   EXPECT_EQ(d.error_count(), 2);
   EXPECT_EQ(d.warning_count(), 1);
+  // A copy (each flow's diagnostics are collected apart and merged) still knows them.
+  Diagnostics copy = d;
+  copy.Error({"wache.yaml", 5, 3}, "staffed: bad");
+  copy.Merge(d);
+  EXPECT_EQ(copy.all().size(), 3u);
+  copy.Error({"wache.yaml", 5, 3}, "staffed: worse");
+  EXPECT_EQ(copy.all().size(), 4u);
 }
 
 }  // namespace
