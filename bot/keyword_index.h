@@ -12,10 +12,17 @@
 // - Prefix and one-typo matches keep a word's first letter: those keywords are bucketed by
 //   their first byte.
 // - "*suffix" keywords can start anywhere; they are always visited.
+//
+// The exact first words are numbered across all the indexes of a Matcher (FirstTokenTable),
+// and a message's words are looked up in that one table, once per message: 200 flow files
+// have thousands of indexes, and a hash lookup of every word in each of them was a sixth of
+// `wache check` (bench/README.md).
 #pragma once
 
+#include <algorithm>
 #include <bitset>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -49,19 +56,48 @@ struct CompiledKeyword {
   uint32_t first_token_id = 0;
 };
 
-// What the index needs to know of a message: the first bytes of its words, and its
-// distinct words. Built once per message.
+// The distinct first tokens of the keywords of many indexes (a Matcher's), numbered: the
+// same text and wildcards have the same number in any flow (CompiledKeyword::first_token_id).
+// For the exact ones it also knows the priorities of the flows whose keywords start with
+// them, so that a message is looked up only for the flows being matched.
+class FirstTokenTable {
+ public:
+  // Sets kw.first_token_id; `p` is the priority of the keyword's flow.
+  void Number(CompiledKeyword& kw, Priority p);
+  // How many distinct first tokens there are: the numbers run from 0 to this.
+  size_t size() const { return count_; }
+  // The number of `word` as the exact first word of a keyword of a flow of priority `p`.
+  std::optional<uint32_t> ExactWord(std::string_view word, Priority p) const;
+
+ private:
+  struct WordHash {
+    using is_transparent = void;  // look up string_views without making strings
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  struct Entry {
+    uint32_t id = 0;
+    unsigned exact_priorities = 0;  // bit p: the exact first word of a keyword of priority p
+  };
+  // By the wildcards of the token (prefix * 2 + suffix), then its text.
+  std::unordered_map<std::string, Entry, WordHash, std::equal_to<>> by_text_[4];
+  uint32_t count_ = 0;
+};
+
+// What the index needs to know of a message: the first bytes of its words, and the numbers
+// of those words that are the exact first word of a keyword. Built once per message.
 struct MessageKeys {
-  explicit MessageKeys(const std::vector<std::string>& tokens);
+  // `table` numbers the words for the flows of priority `p`.
+  MessageKeys(const std::vector<std::string>& tokens, const FirstTokenTable& table, Priority p);
 
   std::bitset<256> leads;
-  std::vector<std::string_view> words;  // each distinct token once
+  std::vector<uint32_t> exact_first_words;  // each distinct one once
 };
 
 class KeywordIndex {
  public:
   KeywordIndex() = default;
-  explicit KeywordIndex(std::vector<CompiledKeyword> keywords);
+  // Numbers the keywords' first tokens in `table` as keywords of a flow of priority `p`.
+  KeywordIndex(std::vector<CompiledKeyword> keywords, FirstTokenTable& table, Priority p);
 
   // Calls f(keyword, position) for each keyword that may match the message; `position` is
   // the keyword's place in the order staff wrote them. The visits are not in that order: a
@@ -90,11 +126,10 @@ class KeywordIndex {
       if (!visit(b)) return false;
     }
     if (by_word_.empty()) return true;
-    for (std::string_view word : message.words) {
-      auto it = by_word_.find(word);
-      if (it == by_word_.end()) continue;
-      for (uint32_t p : it->second) {
-        if (!f(keywords_[p], p)) return false;
+    for (uint32_t word : message.exact_first_words) {
+      auto it = std::lower_bound(by_word_.begin(), by_word_.end(), std::make_pair(word, 0u));
+      for (; it != by_word_.end() && it->first == word; ++it) {
+        if (!f(keywords_[it->second], it->second)) return false;
       }
     }
     return true;
@@ -102,29 +137,18 @@ class KeywordIndex {
   // Whether any keyword may match (cheaper than visiting the candidates).
   bool MayMatch(const MessageKeys& message) const { return any_ || (leads_ & message.leads).any(); }
   bool empty() const { return keywords_.empty(); }
-  // Every keyword, for numbering them after the index is built (nothing it indexes by may
-  // change).
-  template <typename F>
-  void ForEachKeyword(F&& f) {
-    for (auto& kw : keywords_) f(kw);
-  }
 
  private:
   // Below this size a list is scanned; from it on, keywords are looked up by word or by
   // first byte (measured on `wache check`, bench/README.md).
   static constexpr size_t kIndexFrom = 24;
 
-  struct WordHash {
-    using is_transparent = void;  // look up string_views without making strings
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-
   std::vector<CompiledKeyword> keywords_;  // as written
   std::bitset<256> leads_;                 // of every keyword: a cheap first test
   bool any_ = false;  // a "*suffix" keyword: may match whatever the message starts with
   // Large lists only:
-  // - keywords whose first word is exact, by that word;
-  std::unordered_map<std::string, std::vector<uint32_t>, WordHash, std::equal_to<>> by_word_;
+  // - keywords whose first word is exact: (number of that word, position), sorted;
+  std::vector<std::pair<uint32_t, uint32_t>> by_word_;
   // - the others, by lead byte: positions sorted by lead; bucket b is
   //   [bucket_start_[b], bucket_start_[b + 1]) of by_lead_. Lead 0 is the "*suffix" bucket
   //   (no keyword of another lead has byte 0 first, so bucket_leads_ never has bit 0).

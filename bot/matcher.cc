@@ -302,32 +302,33 @@ std::unique_ptr<Matcher> Matcher::Build(const FlowSet& flows, const TemplateSet&
     compiled_patterns[id] = CompilePattern(std::string(regex), case_sensitive);
   });
 
+  // Each trigger's keywords compiled, to be indexed once the flows are done: the indexes
+  // number the keywords' first tokens in a table of the whole Matcher.
+  struct UnindexedTrigger {
+    std::vector<CompiledKeyword> keywords, except;
+    std::vector<std::vector<CompiledKeyword>> all_of;
+  };
+  std::vector<std::vector<UnindexedTrigger>> unindexed(n);
   ParallelFor(n, [&](size_t i) {
     const Flow& flow = flows.flows[i];
     Diagnostics& fd = flow_diags[i];
     CompiledFlow& cf = m->flows_[i];
     cf.flow = &flow;
     size_t next_pattern = 0;  // in flow_pattern_ids[i]
+    auto compile = [](const std::vector<Keyword>& keywords) {
+      std::vector<CompiledKeyword> out;
+      for (const auto& k : keywords) {
+        for (auto& c : CompileKeyword(k)) out.push_back(std::move(c));
+      }
+      return out;
+    };
     for (const auto& trigger : flow.triggers) {
       CompiledTrigger ct;
       ct.trigger = &trigger;
-      std::vector<CompiledKeyword> keywords;
-      for (const auto& k : trigger.keywords) {
-        for (auto& c : CompileKeyword(k)) keywords.push_back(std::move(c));
-      }
-      ct.keywords = KeywordIndex(std::move(keywords));
-      for (const auto& group : trigger.all_of) {
-        std::vector<CompiledKeyword> compiled;
-        for (const auto& k : group) {
-          for (auto& c : CompileKeyword(k)) compiled.push_back(std::move(c));
-        }
-        ct.all_of.emplace_back(std::move(compiled));
-      }
-      std::vector<CompiledKeyword> except;
-      for (const auto& k : trigger.except) {
-        for (auto& c : CompileKeyword(k)) except.push_back(std::move(c));
-      }
-      ct.except = KeywordIndex(std::move(except));
+      UnindexedTrigger& u = unindexed[i].emplace_back();
+      u.keywords = compile(trigger.keywords);
+      for (const auto& group : trigger.all_of) u.all_of.push_back(compile(group));
+      u.except = compile(trigger.except);
       for (bool case_sensitive : {false, true}) {
         for (const auto& p : case_sensitive ? trigger.raw_patterns : trigger.patterns) {
           const uint32_t id = flow_pattern_ids[i][next_pattern++];
@@ -363,29 +364,23 @@ std::unique_ptr<Matcher> Matcher::Build(const FlowSet& flows, const TemplateSet&
       flow_choices[i].emplace_back(&step, std::move(choices));
     }
   });
-  // (text, wildcards) of a first token -> id. Hashed: 200 files have about 20,000 keywords.
-  struct TokenHash {
-    size_t operator()(const std::pair<std::string_view, int>& t) const {
-      return std::hash<std::string_view>()(t.first) * 4 + static_cast<size_t>(t.second);
-    }
-  };
-  std::unordered_map<std::pair<std::string_view, int>, uint32_t, TokenHash> first_tokens;
-  auto number_first_token = [&](CompiledKeyword& kw) {
-    const KeywordToken& t = kw.tokens[0];
-    const auto key = std::make_pair(std::string_view(t.text), t.prefix * 2 + t.suffix);
-    kw.first_token_id =
-        first_tokens.emplace(key, static_cast<uint32_t>(first_tokens.size())).first->second;
-  };
+  // The indexes number the first tokens in one table, in file order.
   for (size_t i = 0; i < n; ++i) {
     diags.Merge(flow_diags[i]);
     for (auto& [step, choices] : flow_choices[i]) m->choices_[step] = std::move(choices);
-    for (auto& ct : m->flows_[i].triggers) {
-      ct.keywords.ForEachKeyword(number_first_token);
-      for (auto& group : ct.all_of) group.ForEachKeyword(number_first_token);
+    const Priority priority = flows.flows[i].priority;
+    auto index = [&](std::vector<CompiledKeyword>& keywords) {
+      return KeywordIndex(std::move(keywords), m->first_tokens_, priority);
+    };
+    for (size_t t = 0; t < unindexed[i].size(); ++t) {
+      CompiledTrigger& ct = m->flows_[i].triggers[t];
+      UnindexedTrigger& u = unindexed[i][t];
+      ct.keywords = index(u.keywords);
+      for (auto& group : u.all_of) ct.all_of.push_back(index(group));
+      ct.except = index(u.except);
     }
   }
   m->pattern_count_ = distinct_patterns.size();
-  m->first_token_count_ = first_tokens.size();
   static std::atomic<uint64_t> serials{0};
   m->serial_ = ++serials;
   m->builder_ = std::this_thread::get_id();
@@ -444,7 +439,7 @@ Matcher::MatchMemo& Matcher::MemoFor(const Matcher& m) {
     memo.serial = m.serial_;
     // Call 0 never happens: nothing remembered.
     memo.patterns.assign(m.pattern_count_, {0, -1});
-    memo.first_tokens.assign(m.first_token_count_, {0, 0});
+    memo.first_tokens.assign(m.first_tokens_.size(), {0, 0});
   }
   return memo;
 }
@@ -472,7 +467,7 @@ std::vector<TriggerMatch> Matcher::Match(Priority p, const NormalizedText& text,
     if (slot) *slot = {call, weight};
     return weight;
   };
-  const MessageKeys keys(text.tokens);
+  const MessageKeys keys(text.tokens, first_tokens_, p);
   const std::vector<bool> unmasked(text.tokens.size(), false);
   // FindKeyword, with where the first token matches remembered for the other keywords
   // that start with the same token (a bit per token: messages of up to 64 words).

@@ -114,7 +114,7 @@ class Matcher {
   std::thread::id builder_;       // uses the originals
   uint64_t serial_ = 0;           // unique per Matcher, for the threads' copies
   size_t pattern_count_ = 0;      // CompiledPattern::id runs from 0 to this
-  size_t first_token_count_ = 0;  // CompiledKeyword::first_token_id runs from 0 to this
+  FirstTokenTable first_tokens_;  // of every keyword index (KeywordIndex)
 
   // What the running Match call found already, so that it is not searched again in another
   // flow. Copied flows repeat the same patterns and keyword words:

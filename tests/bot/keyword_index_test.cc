@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <string>
@@ -56,21 +57,27 @@ class KeywordIndexTest : public ::testing::Test {
       for (auto& c : CompileKeyword(k)) compiled.push_back(std::move(c));
     }
     all_ = compiled;
-    index_ = KeywordIndex(std::move(compiled));
+    index_ = KeywordIndex(std::move(compiled), table_, Priority::kNormal);
+  }
+
+  MessageKeys Keys(const std::string& text) const {
+    return MessageKeys(Normalize(text).tokens, table_, Priority::kNormal);
   }
 
   // Positions visited for `text`, with how often each was visited.
   std::map<uint32_t, int> Visited(const NormalizedText& n) const {
     std::map<uint32_t, int> visits;
-    index_.ForEachCandidate(MessageKeys(n.tokens), [&](const CompiledKeyword&, uint32_t p) {
-      ++visits[p];
-      return true;
-    });
+    index_.ForEachCandidate(MessageKeys(n.tokens, table_, Priority::kNormal),
+                            [&](const CompiledKeyword&, uint32_t p) {
+                              ++visits[p];
+                              return true;
+                            });
     return visits;
   }
 
   std::deque<Keyword> keywords_;  // stable addresses: CompiledKeyword::source points here
   std::vector<CompiledKeyword> all_;
+  FirstTokenTable table_;
   KeywordIndex index_;
 };
 
@@ -119,11 +126,46 @@ TEST_F(KeywordIndexTest, SkipsKeywordsThatCannotMatch) {
 
 TEST_F(KeywordIndexTest, StopsWhenAskedTo) {
   int calls = 0;
-  const bool finished =
-      index_.ForEachCandidate(MessageKeys(Normalize("hilfe messer sos").tokens),
-                              [&](const CompiledKeyword&, uint32_t) { return ++calls < 2; });
+  const bool finished = index_.ForEachCandidate(
+      Keys("hilfe messer sos"), [&](const CompiledKeyword&, uint32_t) { return ++calls < 2; });
   EXPECT_FALSE(finished);
   EXPECT_EQ(calls, 2);
+}
+
+TEST_F(KeywordIndexTest, IndexesSharingATableFindTheSameWordEachInItsOwnKeywords) {
+  // A second index (another flow) numbers "hilfe" with the number the first one gave it, and
+  // adds words of its own; a message's number for "hilfe" finds the keywords of both.
+  std::deque<Keyword> more;
+  std::vector<CompiledKeyword> compiled;
+  for (int i = 0; i < 30; ++i) more.push_back(Keyword{"wort" + std::to_string(i), "", {}});
+  more.push_back(Keyword{"hilfe sofort", "", {}});
+  for (const auto& k : more) {
+    for (auto& c : CompileKeyword(k)) compiled.push_back(std::move(c));
+  }
+  const KeywordIndex second(std::move(compiled), table_, Priority::kNormal);
+  std::vector<std::string> found;
+  auto collect = [&](const CompiledKeyword& kw, uint32_t) {
+    found.push_back(kw.source->text);
+    return true;
+  };
+  const MessageKeys keys = Keys("hilfe sofort wort7");
+  index_.ForEachCandidate(keys, collect);
+  second.ForEachCandidate(keys, collect);
+  EXPECT_NE(std::find(found.begin(), found.end(), "hilfe"), found.end());
+  EXPECT_NE(std::find(found.begin(), found.end(), "hilfe sofort"), found.end());
+  EXPECT_NE(std::find(found.begin(), found.end(), "wort7"), found.end());
+  EXPECT_EQ(std::find(found.begin(), found.end(), "wort8"), found.end());
+}
+
+TEST_F(KeywordIndexTest, AMessageIsLookedUpOnlyForTheFlowsOfOnePriority) {
+  // "zebra" starts a keyword of an interrupt flow only: for the normal flows it is no
+  // keyword's first word, and the other way round for "hilfe".
+  std::deque<Keyword> interrupt_keywords{Keyword{"zebra", "", {}}};
+  const KeywordIndex interrupt(CompileKeyword(interrupt_keywords[0]), table_, Priority::kInterrupt);
+  EXPECT_TRUE(Keys("zebra").exact_first_words.empty());
+  EXPECT_EQ(Keys("hilfe hilfe").exact_first_words.size(), 1u);
+  EXPECT_EQ(MessageKeys({"zebra"}, table_, Priority::kInterrupt).exact_first_words.size(), 1u);
+  EXPECT_TRUE(MessageKeys({"hilfe"}, table_, Priority::kInterrupt).exact_first_words.empty());
 }
 
 }  // namespace
