@@ -9,7 +9,8 @@
 #    CPU per message, peak RSS), then the webhook intake alone;
 # 2. the bare cpp-httplib ceiling, measured the same way, and the ratio;
 # 3. wache serve with 120 accounts and 100,000 stored conversations: peak RSS;
-# 4. wache check over 200 flow files (small local flows; copies of the shipped ones): median;
+# 4. wache check over 200 flow files (small local flows; copies of the shipped ones, derived
+#    or only renamed): median;
 # 5. for reference, a minimal Node.js bot (bench/node_bot.mjs: no framework, no storage)
 #    under the same load as section 1, if node is installed;
 # 6. the Node.js chat-bot frameworks users would pick instead (bench/frameworks: Bottender on
@@ -440,6 +441,24 @@ FLOW
   done
 }
 small_flows "$TMP/flows_small"
+# The fourth set: the simplest copies anyone would make of the shipped flows, each file but
+# the fallback copied in turn with only its flow name changed, so that every copy's keywords
+# repeat the original's (tens of thousands of warnings: each "also triggers" another flow).
+renamed_copies() {  # renamed_copies DIR
+  mkdir -p "$1"
+  cp "$FLOWS"/*.yaml "$1"/
+  local sources=() f name i n
+  for f in "$FLOWS"/*.yaml; do
+    [[ $(basename "$f") == fallback.yaml ]] || sources+=("$f")
+  done
+  n=$((FLOW_FILES - ${#sources[@]} - 1))
+  for ((i = 0; i < n; i++)); do
+    f=${sources[i % ${#sources[@]}]}
+    name="$(basename "$f" .yaml)_c$i"
+    sed "s/^flow: .*/flow: $name/" "$f" >"$1/$name.yaml"
+  done
+}
+renamed_copies "$TMP/flows_renamed"
 cpu_mark
 shipped_ms=$(time_check "$FLOWS")
 echo "  shipped flows ($(ls "$FLOWS"/*.yaml | wc -l) files): median $shipped_ms; $(tail -1 "$TMP/check.out")"
@@ -449,6 +468,8 @@ plain_ms=$(time_check "$TMP/flows_plain")
 echo "  $FLOW_FILES files, copies of the non-interrupt flows only: median $plain_ms; $(tail -1 "$TMP/check.out")"
 all_ms=$(time_check "$TMP/flows_all")
 echo "  $FLOW_FILES files, copies of every flow but the fallback: median $all_ms; $(tail -1 "$TMP/check.out")"
+renamed_ms=$(time_check "$TMP/flows_renamed")
+echo "  $FLOW_FILES files, copies of every flow but the fallback, only renamed: median $renamed_ms; $(tail -1 "$TMP/check.out")"
 report_others
 fi
 
@@ -569,6 +590,6 @@ if section 3; then
   echo "  peak RSS with $BIG_ACCOUNTS accounts + $BIG_CONVERSATIONS conversations: $((idle_hwm / 1024)) MB idle after start, $((big_hwm / 1024)) MB after ${BIG_SECONDS} s of full load"
 fi
 if section 4; then
-  echo "  wache check, $FLOW_FILES flow files: median $small_ms (small local flows), $plain_ms (non-interrupt copies), $all_ms (copies of all)"
+  echo "  wache check, $FLOW_FILES flow files: median $small_ms (small local flows), $plain_ms (non-interrupt copies), $all_ms (copies of all), $renamed_ms (renamed copies of all)"
 fi
 if section 1; then echo "  server log: $((log_bytes / 1024)) KiB for $sent_total webhooks in section 1"; fi
