@@ -122,7 +122,7 @@ bool FindPattern(const RE2& re, const re2::StringPiece& text, re2::StringPiece& 
 }
 
 // Whether `kw`'s first token matches `word`. A match starts on a word with the keyword's
-// first byte (KeywordIndex): one byte test skips most words before TokenMatches.
+// first byte (FirstTokenTable): one byte test skips most words before TokenMatches.
 bool FirstTokenMatches(const CompiledKeyword& kw, const std::string& word) {
   if (kw.lead != 0 && (word.empty() || static_cast<unsigned char>(word[0]) != kw.lead)) {
     return false;
@@ -139,15 +139,6 @@ bool RestMatches(const CompiledKeyword& kw, const std::vector<std::string>& toke
     if (mask[start + i] || !TokenMatches(kw.tokens[i], tokens[start + i])) return false;
   }
   return true;
-}
-
-// The positions where `kw`'s first token matches (bit i: tokens[i]); tokens.size() <= 64.
-uint64_t FirstTokenStarts(const CompiledKeyword& kw, const std::vector<std::string>& tokens) {
-  uint64_t starts = 0;
-  for (size_t i = 0; i < tokens.size(); ++i) {
-    if (FirstTokenMatches(kw, tokens[i])) starts |= uint64_t{1} << i;
-  }
-  return starts;
 }
 
 // FindKeyword from position 0, with the positions where the first token matches known.
@@ -429,8 +420,9 @@ const RE2& Matcher::ThreadCopy(const CompiledPattern& p) const {
 struct Matcher::MatchMemo {
   uint64_t serial = 0;  // of the Matcher the entries belong to
   uint64_t call = 0;    // counts the thread's Match calls; an entry of another call is stale
-  std::vector<std::pair<uint64_t, int>> patterns;           // by id: (call, weight or -1)
-  std::vector<std::pair<uint64_t, uint64_t>> first_tokens;  // by id: (call, FirstTokenStarts)
+  std::vector<std::pair<uint64_t, int>> patterns;  // by id: (call, weight or -1)
+  // By id: (call, the words the first token matches: bit i for word i, up to 64 words).
+  std::vector<std::pair<uint64_t, uint64_t>> first_tokens;
 };
 
 Matcher::MatchMemo& Matcher::MemoFor(const Matcher& m) {
@@ -442,6 +434,43 @@ Matcher::MatchMemo& Matcher::MemoFor(const Matcher& m) {
     memo.first_tokens.assign(m.first_tokens_.size(), {0, 0});
   }
   return memo;
+}
+
+MessageKeys Matcher::KeysOf(const std::vector<std::string>& tokens, Priority p, MatchMemo& memo,
+                            uint64_t call) const {
+  MessageKeys keys;
+  auto found_at = [&](uint32_t id, size_t word) {
+    std::pair<uint64_t, uint64_t>& slot = memo.first_tokens[id];
+    if (slot.first != call) {
+      slot = {call, 0};
+      keys.first_tokens.push_back(id);
+    }
+    if (word < 64) slot.second |= uint64_t{1} << word;
+  };
+  // (first byte, position) of each word, sorted: the words each inexact token may match.
+  std::vector<std::pair<unsigned char, uint32_t>> by_lead;
+  by_lead.reserve(tokens.size());
+  for (uint32_t i = 0; i < tokens.size(); ++i) {
+    if (tokens[i].empty()) continue;
+    if (auto id = first_tokens_.ExactWord(tokens[i], p)) found_at(*id, i);
+    by_lead.emplace_back(static_cast<unsigned char>(tokens[i][0]), i);
+  }
+  std::sort(by_lead.begin(), by_lead.end());
+  auto test = [&](unsigned char lead, size_t from, size_t to) {
+    for (uint32_t id : first_tokens_.Inexact(p, lead)) {
+      const KeywordToken& token = first_tokens_.token(id);
+      for (size_t w = from; w < to; ++w) {
+        if (TokenMatches(token, tokens[by_lead[w].second])) found_at(id, by_lead[w].second);
+      }
+    }
+  };
+  test(0, 0, by_lead.size());  // "*suffix" tokens: any word
+  for (size_t from = 0, to = 0; from < by_lead.size(); from = to) {
+    while (to < by_lead.size() && by_lead[to].first == by_lead[from].first) ++to;
+    test(by_lead[from].first, from, to);
+  }
+  std::sort(keys.first_tokens.begin(), keys.first_tokens.end());
+  return keys;
 }
 
 std::vector<TriggerMatch> Matcher::Match(Priority p, const NormalizedText& text,
@@ -467,16 +496,16 @@ std::vector<TriggerMatch> Matcher::Match(Priority p, const NormalizedText& text,
     if (slot) *slot = {call, weight};
     return weight;
   };
-  const MessageKeys keys(text.tokens, first_tokens_, p);
+  const MessageKeys keys = KeysOf(text.tokens, p, memo, call);
   const std::vector<bool> unmasked(text.tokens.size(), false);
-  // FindKeyword, with where the first token matches remembered for the other keywords
-  // that start with the same token (a bit per token: messages of up to 64 words).
+  // FindKeyword, starting only where KeysOf found the first token (a bit per word:
+  // messages of up to 64 words; longer ones are searched word by word).
   const bool remember_starts = text.tokens.size() <= 64;
   auto find = [&](const CompiledKeyword& kw, const std::vector<bool>& mask) {
     if (!remember_starts) return FindKeyword(kw, text.tokens, mask);
     if (kw.tokens.empty() || kw.tokens.size() > text.tokens.size()) return -1;
-    std::pair<uint64_t, uint64_t>& slot = memo.first_tokens[kw.first_token_id];
-    if (slot.first != call) slot = {call, FirstTokenStarts(kw, text.tokens)};
+    const std::pair<uint64_t, uint64_t>& slot = memo.first_tokens[kw.first_token_id];
+    if (slot.first != call) return -1;  // its first token matches no word (KeysOf)
     return FindKeywordAt(kw, text.tokens, mask, slot.second);
   };
   // Except phrases only take matches away, so a trigger none of whose keywords is in the

@@ -126,6 +126,10 @@ class Matcher {
   // bench/README.md has the figures.
   struct MatchMemo;
   static MatchMemo& MemoFor(const Matcher& m);
+  // Which distinct first tokens of the keywords of priority `p` match a word of `tokens`,
+  // each tested once for all flows; where they match goes into the memo.
+  MessageKeys KeysOf(const std::vector<std::string>& tokens, Priority p, MatchMemo& memo,
+                     uint64_t call) const;
 
   std::vector<CompiledFlow> flows_;
   // The choices of every ask step, keyed by the step (the Matcher lives with its FlowSet).

@@ -156,7 +156,22 @@ TEST(MatcherTest, KeywordsThatStartAlikeInTwoFlowsAreFoundWhereEachOneLooks) {
     EXPECT_EQ(names(long_text + "hilfe bei mir, hilfe jetzt"),
               (std::vector<std::string>{"any_help", "urgent_help"}));
     EXPECT_EQ(names(long_text + "hilfe bei mir"), std::vector<std::string>{"any_help"});
+    EXPECT_EQ(names(long_text + "hilfeschreie"), std::vector<std::string>{"typo_help"});
   }
+}
+
+TEST(MatcherTest, EachPriorityIsMatchedWithTheFirstWordsOfItsOwnFlows) {
+  // "messer" starts an exact keyword of the interrupt flow and a prefix keyword of the normal
+  // one; the first tokens of a message are worked out per priority, with one shared table.
+  auto pb = Build({FlowYaml("knife", "interrupt", "  keywords: [messer, \"*angriff\"]"),
+                   FlowYaml("knife_topics", "normal", "  keywords: [\"messer*\", verbotszone]")});
+  EXPECT_EQ(Best(*pb, "Messerverbot in der Innenstadt?"), "knife_topics");
+  EXPECT_EQ(Best(*pb, "Messerverbot in der Innenstadt?", Priority::kInterrupt), "");
+  EXPECT_EQ(Best(*pb, "er hat ein messer", Priority::kInterrupt), "knife");
+  EXPECT_EQ(Best(*pb, "er hat ein messer"), "knife_topics");
+  EXPECT_EQ(Best(*pb, "ein Messerangriff", Priority::kInterrupt), "knife");
+  EXPECT_EQ(Best(*pb, "verbotszonen in koeln"), "knife_topics");  // one typo, 11 letters
+  EXPECT_EQ(Best(*pb, "verbotszonen in koeln", Priority::kInterrupt), "");
 }
 
 // A thread other than the builder searches with copies of its own; a thread that shares
