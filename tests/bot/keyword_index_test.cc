@@ -1,6 +1,6 @@
-// KeywordIndex: the candidates it visits must include every keyword that matches, each
-// once, whichever way the keyword is indexed (by exact first word, by first byte, or as a
-// "*suffix" that is always visited).
+// KeywordIndex and FirstTokenTable: given the first tokens that match a message, the index
+// visits every keyword that matches, each once, and only keywords starting with one of
+// those tokens; the table numbers first tokens across indexes and keeps priorities apart.
 #include "bot/keyword_index.h"
 
 #include <gtest/gtest.h>
@@ -20,7 +20,7 @@ namespace {
 class KeywordIndexTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    // More than the index's threshold, so the word table and the buckets are both used.
+    // Exact words, phrases, prefixes, "*suffix" words, umlauts and words allowed a typo.
     const std::vector<std::string> texts = {"hilfe",
                                             "hilf mir",
                                             "messer",
