@@ -17,16 +17,6 @@ bool IsLanguageCode(const std::string& s) {
          std::all_of(s.begin(), s.end(), [](char c) { return c >= 'a' && c <= 'z'; });
 }
 
-// Normalize keeps ASCII letters and digits, so text with one has words; only the rest
-// (emoji, punctuation, other scripts) needs normalising to tell. The matcher normalises
-// every keyword again: normalising twice cost 8% of the instructions of `wache check`
-// over 200 copies of the shipped flows.
-bool HasAsciiLetterOrDigit(std::string_view text) {
-  return std::any_of(text.begin(), text.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-  });
-}
-
 // keywords: [a, b]  or  keywords: { any: [...], de: [...], en: [...] }
 std::vector<Keyword> ReadKeywords(YamlReader& r, const YamlNode& node, const std::string& what) {
   std::vector<Keyword> out;
@@ -51,7 +41,7 @@ std::vector<Keyword> ReadKeywords(YamlReader& r, const YamlNode& node, const std
   for (const auto& k : out) {
     if (k.text.find_first_not_of(" \t*") == std::string::npos) {
       r.diags().Error(k.where, "empty " + what + "; remove it or write a word");
-    } else if (!HasAsciiLetterOrDigit(k.text) && Normalize(k.text).tokens.empty()) {
+    } else if (!HasWords(k.text)) {
       // Matching ignores punctuation and emoji, so this could never match anything.
       r.diags().Error(k.where, what + " '" + k.text +
                                    "' has no letters or digits, so it can never "

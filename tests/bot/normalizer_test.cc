@@ -138,6 +138,8 @@ TEST(NormalizerTest, HasWordsIsFalseForEmojiAndPunctuationOnly) {
   EXPECT_FALSE(HasWords(""));
   EXPECT_TRUE(HasWords("ok 👍"));
   EXPECT_TRUE(HasWords("110"));
+  EXPECT_TRUE(HasWords("помощь!"));  // letters, but no ASCII ones
+  EXPECT_TRUE(HasWords("😱 Ä"));
 }
 
 TEST(NormalizerTest, CodePointCountCountsCharactersNotBytes) {
