@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
 
 #include "tests/support/fake_platform_api.h"
 #include "tests/support/serve_process.h"
@@ -30,29 +29,14 @@ class CliTest : public ::testing::Test {
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
-    std::ofstream(dir_ / "app_secret") << "cli-app-secret\n";
-    std::ofstream(dir_ / "verify_token") << "v\n";
-    std::ofstream(dir_ / "wa_token") << "wa-token\n";
     port_ = testing::FreePort();
-    const std::string src = WACHE_SOURCE_DIR;
     // The config names the real Graph API; --api-base-url must redirect every send.
-    std::ofstream(dir_ / "wache.yaml")
-        << "flows: " << src << "/flows\ntemplates: " << src << "/templates\ndatabase: state.db\n"
-        << "server: { host: 127.0.0.1, port: " << port_ << ", send_timeout_seconds: 2 }\n"
-        << "platforms:\n  whatsapp:\n    app_secret: { file: app_secret }\n"
-        << "    verify_token: { file: verify_token }\n"
-        << "    api_base_url: https://graph.facebook.com\n    mark_read: false\n"
-        << "defaults:\n  variables:\n    station_name: Test\n    emergency_number: \"110\"\n"
-        << "    fire_medical_number: \"112\"\n    crisis_line_name: T\n    crisis_line: \"0800\"\n"
-        << "    women_helpline: \"116 016\"\n    online_station_url: https://example.org\n"
-        << "    recruiting_url: https://example.org\n    recruiting_portal_url: "
-           "https://example.org\n"
-        << "    recruiting_contact: \"0\"\n    office_hours: \"8-16\"\n"
-        << "accounts:\n  - { id: wa, platform: whatsapp, platform_id: \"" << kPhone
-        << "\", credentials: { access_token: { file: wa_token } } }\n";
-    config_ = (dir_ / "wache.yaml").string();
+    config_ = testing::WriteWhatsAppServeConfig(
+                  dir_, "cli-app-secret", kPhone, "https://graph.facebook.com",
+                  "host: 127.0.0.1, port: " + std::to_string(port_) + ", send_timeout_seconds: 2")
+                  .string();
     serve_ = std::make_unique<testing::ServeProcess>(
-        dir_ / "wache.yaml", port_, dir_ / "serve.log",
+        config_, port_, dir_ / "serve.log",
         std::vector<std::string>{"--api-base-url", fake_.base_url()});
     ASSERT_TRUE(serve_->Start());
   }
