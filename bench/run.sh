@@ -11,8 +11,9 @@
 # 3. wache serve with 120 accounts and 100,000 stored conversations: peak RSS;
 # 4. wache check over 200 flow files (small local flows; copies of the shipped ones, derived
 #    or only renamed): median;
-# 5. for reference, a minimal Node.js bot (bench/node_bot.mjs: no framework, no storage)
-#    under the same load as section 1, if node is installed;
+# 5. for reference, minimal bots under the same load as section 1 (no framework, no storage):
+#    the same bot on cpp-httplib (wache_bench_httplib_bot) and on Node.js (bench/node_bot.mjs,
+#    if node is installed);
 # 6. the Node.js chat-bot frameworks users would pick instead (bench/frameworks: Bottender on
 #    Messenger, beside wache serve on Messenger; BuilderBot on WhatsApp), under the same
 #    load, if npm is installed (`npm ci` fetches them once into bench/frameworks).
@@ -67,7 +68,8 @@ SECTIONS=${SECTIONS:-1 2 3 4 5 6}
 section() { [[ " $SECTIONS " == *" $1 "* ]]; }  # section N: is section N to run?
 
 if [[ "$SKIP_BUILD" != 1 ]]; then
-  if ! build_log=$(cmake --build "$BUILD_DIR" -j2 --target wache wache_bench wache_bench_bare 2>&1); then
+  if ! build_log=$(cmake --build "$BUILD_DIR" -j2 --target wache wache_bench wache_bench_bare \
+    wache_bench_httplib_bot 2>&1); then
     echo "$build_log" | tail -30
     echo "run.sh: the build failed (SKIP_BUILD=1 runs the binaries already in $BUILD_DIR)" >&2
     exit 1
@@ -78,7 +80,8 @@ TMP=$(mktemp -d /tmp/wache-bench.XXXXXX)
 # Copies, so that a rebuild in the same build folder during the run cannot swap them.
 mkdir "$TMP/bin"
 cp "$BUILD_DIR/wache" "$BUILD_DIR/bench/wache_bench" "$BUILD_DIR/bench/wache_bench_bare" \
-  bench/node_bot.mjs bench/bot_answers.cjs "$TMP/bin/"
+  "$BUILD_DIR/bench/wache_bench_httplib_bot" bench/node_bot.mjs bench/bot_answers.cjs \
+  bench/bot_answers.json "$TMP/bin/"
 WACHE=$TMP/bin/wache
 BENCH=$TMP/bin/wache_bench
 BARE=$TMP/bin/wache_bench_bare
@@ -204,7 +207,7 @@ else
     exit 2
   }
 fi
-# The ceiling and the Node.js bot take WhatsApp webhooks only; Bottender takes Messenger.
+# The ceiling and the reference bots take WhatsApp webhooks only; Bottender takes Messenger.
 grep '^whatsapp ' "$TMP/targets4.all" >"$TMP/targets_whatsapp"
 grep '^messenger ' "$TMP/targets4.all" >"$TMP/targets_messenger"
 write_config "$TMP/wache.yaml" "$TMP/wache.db" "$FLOWS" "$TMP/accounts4.yaml"
@@ -473,16 +476,26 @@ echo "  $FLOW_FILES files, copies of every flow but the fallback, only renamed: 
 report_others
 fi
 
-# 5. a minimal Node.js bot, for reference -----------------------------------------------------
+# 5. minimal bots, for reference --------------------------------------------------------------
 if section 5; then
 echo
+HPORT=$(free_port)
+HSPORT=$(free_port)
+start_server httplib_bot "$HPORT" "$TMP/bin/wache_bench_httplib_bot" "$HPORT" \
+  "http://127.0.0.1:$HSPORT" "$TMP/bin/bot_answers.json"
+echo "### 5a. a minimal bot on cpp-httplib (pid $SERVER_PID, port $HPORT): signature, JSON, keyword answer, reply and mark-read from 8 sender threads; nothing stored"
+cpu_mark
+load_phases httplib_bot "$HPORT" "$HSPORT" "$TMP/targets_whatsapp"
+stop_server
+report_others
+echo
 if ! command -v node >/dev/null; then
-  echo "### 5. a minimal Node.js bot: skipped (node is not installed)"
+  echo "### 5b. a minimal Node.js bot: skipped (node is not installed)"
 else
 NPORT=$(free_port)
 NSPORT=$(free_port)
 start_server node "$NPORT" node "$TMP/bin/node_bot.mjs" "$NPORT" "http://127.0.0.1:$NSPORT"
-echo "### 5. a minimal Node.js bot (pid $SERVER_PID, port $NPORT; $(node --version)): signature, JSON, keyword answer, reply and mark-read; nothing stored"
+echo "### 5b. a minimal Node.js bot (pid $SERVER_PID, port $NPORT; $(node --version)): signature, JSON, keyword answer, reply and mark-read; nothing stored"
 cpu_mark
 load_phases node "$NPORT" "$NSPORT" "$TMP/targets_whatsapp"
 stop_server
@@ -564,6 +577,15 @@ fi
 if section 2; then printf '  bare cpp-httplib ceiling: %s webhooks/s\n' "$b_acc"; fi
 awk -v r="$w_rep" -v i="$w_int" -v b="$b_acc" 'BEGIN {
   if (b > 0 && r > 0) printf "  ratio replies/s / ceiling = %.3f   (intake / ceiling = %.3f)\n", r / b, i / b }'
+h_rep=$(result "$TMP/httplib_bot.txt" full replies_per_s)
+if [[ -n "$h_rep" ]]; then
+  awk -v r="$w_rep" -v h="$h_rep" -v b="$b_acc" \
+    -v c="$(result "$TMP/httplib_bot.txt" full server_cpu_ms_per_msg)" 'BEGIN {
+    printf "  minimal cpp-httplib bot (nothing stored): %s replies/s, %s ms CPU per message", h, c
+    if (b > 0) printf "; ÷ ceiling = %.3f", h / b
+    if (r > 0) printf "; wache / it = %.2f", r / h
+    printf "\n" }'
+fi
 n_rep=$(result "$TMP/node.txt" full replies_per_s)
 if [[ -n "$n_rep" ]]; then
   awk -v r="$w_rep" -v n="$n_rep" -v c="$(result "$TMP/node.txt" full server_cpu_ms_per_msg)" 'BEGIN {
