@@ -1,6 +1,6 @@
 // wache serve: the webhook gateway. Loads and checks everything first (refuses to start on
 // errors), opens the SQLite store, starts the server and workers, and runs until SIGINT or
-// SIGTERM, then stops taking webhooks and lets the queued messages finish.
+// SIGTERM, then stops taking webhooks, lets the queued messages finish and sends the replies due.
 #include <signal.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -124,7 +124,7 @@ int RunServe(const CommonOptions& opts, int port, const std::string& api_base_ur
     reloader.Reload();
   }
   reloader.Stop();
-  spdlog::info("signal {}: stopping (no new webhooks; finishing queued messages)", sig);
+  spdlog::info("signal {}: stopping (no new webhooks; finishing queued messages and sending the replies due)", sig);
   g.Stop();
   spdlog::info("stopped");
   return 0;

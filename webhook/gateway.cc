@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <chrono>
 #include <set>
 
 namespace wache::webhook {
@@ -192,9 +194,22 @@ void Gateway::SetStaff(staff::StaffDirectory directory) {
 void Gateway::Stop(std::chrono::milliseconds grace) {
   if (stopped_) return;
   stopped_ = true;
+  const auto deadline = std::chrono::steady_clock::now() + grace;
   if (server_) server_->Stop();  // no new webhooks; running handlers finish first
   if (dispatcher_) dispatcher_->Stop(grace);
-  if (outbox_) outbox_->Stop();  // unsent replies stay stored for the next run
+  if (outbox_) {
+    // Within the same grace: the rest of an answer whose first part went out, and the
+    // mark-read calls, rather than after the next start.
+    const auto left = std::max(std::chrono::milliseconds(0),
+                               std::chrono::duration_cast<std::chrono::milliseconds>(
+                                   deadline - std::chrono::steady_clock::now()));
+    if (!outbox_->SendWhatIsDue(left)) {
+      spdlog::warn(
+          "replies due now were not all sent within the shutdown grace; they stay "
+          "stored and go out after the next start");
+    }
+    outbox_->Stop();  // what is held or retried later stays stored for the next run
+  }
   if (retention_) retention_->Stop();
   if (release_) release_->Stop();
 }

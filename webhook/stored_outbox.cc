@@ -49,6 +49,13 @@ Status StoredOutbox::Start() {
     spdlog::warn("{} replies were in flight when Wache stopped; sending them again",
                  requeued.value());
   }
+  // Say so at the start: otherwise the replies a restart sends look like new ones.
+  if (auto counts = store_.Counts(); counts.ok() && counts.value().pending > 0) {
+    spdlog::info(
+        "{} replies stored before this start wait to be sent (now, or when held or "
+        "retried until later)",
+        counts.value().pending);
+  }
   std::lock_guard lock(mu_);
   ready_.clear();  // claimed before a Stop: in flight in the store, pending again now
   ready_urgent_.clear();
@@ -78,6 +85,30 @@ void StoredOutbox::Stop() {
   std::lock_guard lock(mu_);
   senders_.clear();
   idle_.clear();
+}
+
+bool StoredOutbox::SendWhatIsDue(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  uint64_t asked = 0;  // the claim this asked for; 0: none yet
+  while (std::chrono::steady_clock::now() < deadline) {
+    {
+      std::lock_guard lock(mu_);
+      if (senders_.empty() || stopping_) return true;  // never started, or stopped: no one sends
+      const bool busy = !ready_urgent_.empty() || !ready_.empty() || in_hand_ > 0 ||
+                        !reads_.empty() || reads_sending_ > 0 ||
+                        claim_requests_ != claimed_through_;
+      if (!busy) {
+        // A claim made after everything in memory went out found nothing due: the next
+        // reply of a two-part answer was claimed and sent, or waits for a later time.
+        if (asked != 0 && claimed_through_ >= asked) return true;
+        RequestClaimLocked();
+        asked = claim_requests_;
+        WakeOneLocked();
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return false;
 }
 
 void StoredOutbox::Deliver(const AcceptedMessage& cause, std::vector<OutboundMessage> replies,

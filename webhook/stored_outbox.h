@@ -72,6 +72,10 @@ class StoredOutbox final : public Outbox {
   Status Start();
   // Stops the senders after their current reply; unsent replies stay stored.
   void Stop();
+  // For a clean shutdown, after the dispatcher stopped: sends what is due now (replies in
+  // memory, stored replies whose turn has come, mark-read calls) and returns true once none
+  // is left, false when `timeout` ran out first. Replies held or retried later stay stored.
+  bool SendWhatIsDue(std::chrono::milliseconds timeout);
 
   void Deliver(const AcceptedMessage& cause, std::vector<OutboundMessage> replies,
                std::optional<bot::ConversationState> state) override;

@@ -631,6 +631,30 @@ TEST_F(GatewayE2ETest, AMessagesMarkReadFollowsItsReplyFromTheSameSender) {
   EXPECT_EQ(fake_.max_calls_at_once(), 1);       // not beside the reply
 }
 
+// A clean stop (SIGTERM) sends what is due before it returns: every part of an answer whose
+// first part is on its way, the replies waiting for a sender, and the mark-read calls. Before,
+// the senders stopped after their current call, and the rest of a three-part emergency answer
+// went out only after the next start.
+TEST_F(GatewayE2ETest, AStopSendsEveryReplyAndMarkReadThatIsDueBeforeItReturns) {
+  RestartAgainstASlowPlatform(2, OutboxOptions{}.max_ready_in_memory,
+                              std::chrono::milliseconds(300));
+  fake_.Clear();
+  ASSERT_EQ(Post("whatsapp", Message("whatsapp", "Notruf", "491513500000"))->status, 200);
+  PostHallos(2, "49151351000");
+  gateway_->Stop();
+  EXPECT_EQ(RepliesTo("491513500000").size(), 3u);  // the emergency answer's three parts
+  EXPECT_EQ(RepliesTo("491513510000").size(), 1u);
+  EXPECT_EQ(RepliesTo("491513510001").size(), 1u);
+  int marked = 0;
+  for (auto& r : fake_.Accepted()) marked += r.kind == "mark_read";
+  EXPECT_EQ(marked, 3);
+  auto counts = delivery_->Counts();
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ(counts.value().pending, 0);
+  EXPECT_EQ(counts.value().inflight, 0);
+  EXPECT_EQ(counts.value().sent, 5);
+}
+
 // Sender threads start when the load needs them: messages answered one after another need
 // one or two (a message's reply and its mark-read call go out one after the other), not
 // all 256.
@@ -890,6 +914,24 @@ TEST_F(GatewayPolicyTest, PacingHoldsASecondReplyToTheSamePersonButNeverAnEmerge
   EXPECT_EQ(
       gateway_->metrics().Get("wache_emergency_replies_sent_total", {{"platform", "whatsapp"}}), 3);
   EXPECT_GE(gateway_->metrics().Get("wache_replies_held_total", {{"platform", "whatsapp"}}), 1);
+}
+
+// A stop sends what is due, but does not wait for a reply held until later: that one stays
+// stored for the next start.
+TEST_F(GatewayPolicyTest, AStopLeavesAHeldReplyStoredInsteadOfWaitingForIt) {
+  ASSERT_EQ(Post("whatsapp", Message("whatsapp", "Danke", "4915100000060"))->status, 200);
+  ASSERT_TRUE(WaitForMetric("wache_replies_sent_total", {{"platform", "whatsapp"}}, 1));
+  ASSERT_EQ(Post("whatsapp", Message("whatsapp", "Danke", "4915100000060"))->status, 200);
+  ASSERT_TRUE(WaitForMetric("wache_replies_held_total", {{"platform", "whatsapp"}}, 1));
+  const auto before = std::chrono::steady_clock::now();
+  gateway_->Stop();
+  // Pacing holds it for 10 minutes; the stop's grace is 10 s and it must not use it up.
+  EXPECT_LT(std::chrono::steady_clock::now() - before, std::chrono::seconds(5));
+  EXPECT_EQ(RepliesTo("4915100000060").size(), 1u);
+  auto counts = delivery_->Counts();
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ(counts.value().pending, 1);
+  EXPECT_EQ(counts.value().inflight, 0);
 }
 
 TEST_F(GatewayPolicyTest, TheXBudgetHoldsOrdinaryRepliesAndKeepsRoomForEmergencies) {
