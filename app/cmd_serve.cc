@@ -79,8 +79,9 @@ int RunServe(const CommonOptions& opts, int port, const std::string& api_base_ur
   std::set<std::string> platforms;
   for (const auto& a : loaded->config.accounts) platforms.insert(a.platform);
   for (const auto& p : platforms) spdlog::info("  webhook route: {}/webhook/{}", base, p);
-  spdlog::info("  staff API: {}/staff/api ({} staff configured)", base,
-               loaded->staff.members.size());
+  spdlog::info("  staff API: {}/staff/api ({} of {} configured staff can sign in{})", base,
+               g.staff_who_can_sign_in(), loaded->staff.members.size(),
+               g.staff_who_can_sign_in() == 0 ? "; it refuses every request" : "");
   if (!g.console_accounts().empty()) {
     std::string list;
     for (const auto& a : g.console_accounts()) list += (list.empty() ? "" : ", ") + a;
@@ -89,8 +90,10 @@ int RunServe(const CommonOptions& opts, int port, const std::string& api_base_ur
         "(console sink)",
         list);
   }
-  spdlog::info("try it: build/wache send-test --config {} --platform whatsapp --text \"Hallo\"",
-               opts.config);
+  // With --port or another host, send-test must be told where (it reads server.* otherwise).
+  const bool configured_address = g.port() == loaded->webhook.server.port;
+  spdlog::info("try it: build/wache send-test --config {}{} --platform whatsapp --text \"Hallo\"",
+               opts.config, configured_address ? "" : " --url " + base);
 
   // Live editing: changed flow and template files are checked and swapped in; a broken
   // edit is refused and logged, and the running version keeps serving.
@@ -124,7 +127,10 @@ int RunServe(const CommonOptions& opts, int port, const std::string& api_base_ur
     reloader.Reload();
   }
   reloader.Stop();
-  spdlog::info("signal {}: stopping (no new webhooks; finishing queued messages and sending the replies due)", sig);
+  spdlog::info(
+      "signal {}: stopping (no new webhooks; finishing queued messages and sending the replies "
+      "due)",
+      sig);
   g.Stop();
   spdlog::info("stopped");
   return 0;

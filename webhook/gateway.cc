@@ -49,9 +49,8 @@ Result<std::unique_ptr<Gateway>> Gateway::Start(const bot::GatewayConfig& config
   // Staff tokens, like the webhook secrets, must resolve before anything starts.
   auto directory = staff::StaffDirectory::Build(options.staff);
   if (!directory.ok()) return directory.status();
-  if (directory.value().size() == 0) {
-    spdlog::info("no staff: configured; the staff API refuses every request");
-  }
+  // Members without a token were each warned about by Build; cmd_serve says how many can.
+  g->staff_who_can_sign_in_ = directory.value().size();
 
   g->engine_ = std::make_unique<bot::Engine>(playbook, store, clock);
   g->sender_ =

@@ -67,7 +67,10 @@ class Gateway {
   bool WaitIdle(std::chrono::milliseconds timeout);
   // Accounts whose replies go to the console sink (no send credentials).
   const std::vector<std::string>& console_accounts() const { return console_accounts_; }
-  // Stops accepting webhooks, lets queued messages finish (up to `grace`), stops workers.
+  // Staff members whose token resolved at start: they can sign in to the staff API.
+  size_t staff_who_can_sign_in() const { return staff_who_can_sign_in_; }
+  // Stops accepting webhooks, lets queued messages finish and sends the replies due (up to
+  // `grace` in all), stops workers and senders.
   void Stop(std::chrono::milliseconds grace = std::chrono::seconds(10));
   // Installs a checked playbook for the next messages (live reload, PlaybookReloader).
   void SetPlaybook(std::shared_ptr<const bot::Playbook> playbook);
@@ -92,6 +95,7 @@ class Gateway {
   std::unique_ptr<WebhookServer> server_;
   std::unique_ptr<RetentionJob> retention_;
   std::vector<std::string> console_accounts_;
+  size_t staff_who_can_sign_in_ = 0;
   bool stopped_ = false;
 };
 
