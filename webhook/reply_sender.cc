@@ -60,11 +60,13 @@ SendResult ReplySender::Send(const OutboundMessage& msg, const std::string& corr
                {{"platform", msg.platform}, {"outcome", OutcomeName(result.outcome)}});
   auto log_level =
       result.outcome == SendResult::Outcome::kSent ? spdlog::level::info : spdlog::level::warn;
-  spdlog::log(log_level, "correlation={} platform={} account={} to={} template={} send={}{}{}",
+  // The words after the fields are the JSON line's "msg" (json_log.h).
+  spdlog::log(log_level, "correlation={} platform={} account={} to={} template={} send={}{}{} {}",
               correlation_id, msg.platform, msg.account_id, pseudonym_(msg.recipient),
               msg.reply.template_key, OutcomeName(result.outcome),
               result.error_code.empty() ? "" : " code=" + result.error_code,
-              result.reason.empty() ? "" : " reason=\"" + result.reason + "\"");
+              result.reason.empty() ? "" : " reason=\"" + result.reason + "\"",
+              result.outcome == SendResult::Outcome::kSent ? "reply sent" : "reply not sent");
   return result;
 }
 
@@ -75,7 +77,12 @@ void ReplySender::MarkRead(const std::string& account_id, const std::string& acc
   auto req = it->second.adapter->MarkRead(account_ref, message_id);
   if (!req) return;
   SendResult r = Call(it->second, *req, it->second.adapter->platform());
-  if (r.outcome != SendResult::Outcome::kSent) {
+  const bool sent = r.outcome == SendResult::Outcome::kSent;
+  // Not retried (blue ticks are not worth a backlog), but counted: a token that stopped
+  // working shows here too.
+  metrics_.Add("wache_mark_reads_total", {{"platform", it->second.adapter->platform()},
+                                          {"outcome", sent ? "sent" : "failed"}});
+  if (!sent) {
     spdlog::debug("account={} mark-read failed: {} {}", account_id, r.error_code, r.reason);
   }
 }

@@ -29,6 +29,26 @@ void TurnOffAllocatorCacheOfThisThread() {
   mallctl("thread.tcache.enabled", nullptr, nullptr, &enabled, sizeof(enabled));
 }
 
+// What the operator who reads a dead letter in the log does next (the reason stored with the
+// reply stays short; `wache dead-letters` lists it).
+std::string NextStepAfterDeadLetter(const std::string& account, int64_t id,
+                                    const std::string& reason) {
+  if (reason.find("window") != std::string::npos) {
+    return "the platform takes a free-form reply only after the person writes again; a retry "
+           "is refused the same way";
+  }
+  std::string step;
+  if (reason.find("token") != std::string::npos ||
+      reason.find("credentials") != std::string::npos) {
+    step = "check the credentials of account " + account + " (`wache config show " + account +
+           "` names where they come from), then ";
+  } else {
+    step = "once the cause is fixed, ";
+  }
+  return step + "`wache dead-letters --retry " + std::to_string(id) +
+         "` sends it again (--retry-all: every dead letter)";
+}
+
 }  // namespace
 
 StoredOutbox::StoredOutbox(DeliveryStore& store, ReplySender& sender, const bot::Clock& clock,
@@ -297,7 +317,9 @@ bool StoredOutbox::Record(const OutboxRecord& r, const OutboundMessage& m, const
         store_.MarkDead(r.id, reason);
         metrics_.Add("wache_replies_dead_total",
                      {{"platform", m.platform}, {"reason", "attempts"}});
-        spdlog::error("correlation={} reply={} dead-lettered: {}", r.correlation_id, r.id, reason);
+        spdlog::error("correlation={} account={} reply={} dead-lettered: {}; {}", r.correlation_id,
+                      m.account_id, r.id, reason,
+                      NextStepAfterDeadLetter(m.account_id, r.id, reason));
         return false;
       } else {
         auto delay = Backoff(r.attempts);
@@ -310,7 +332,9 @@ bool StoredOutbox::Record(const OutboxRecord& r, const OutboundMessage& m, const
       std::string reason = result.reason + " (" + result.error_code + ")";
       store_.MarkDead(r.id, reason);
       metrics_.Add("wache_replies_dead_total", {{"platform", m.platform}, {"reason", "permanent"}});
-      spdlog::error("correlation={} reply={} dead-lettered: {}", r.correlation_id, r.id, reason);
+      spdlog::error("correlation={} account={} reply={} dead-lettered: {}; {}", r.correlation_id,
+                    m.account_id, r.id, reason,
+                    NextStepAfterDeadLetter(m.account_id, r.id, reason));
       return false;
     }
   }

@@ -713,6 +713,9 @@ TEST_F(GatewayE2ETest, RepliesAreRetriedThroughServerErrorsAndRateLimitsAndSentO
   int faulted = 0;
   for (auto& r : fake_.Requests()) faulted += r.status >= 400;
   EXPECT_EQ(faulted, 5);  // every injected fault was met (one of them by the mark-read call)
+  EXPECT_EQ(gateway_->metrics().Get("wache_mark_reads_total",
+                                    {{"outcome", "failed"}, {"platform", "whatsapp"}}),
+            1);  // not retried, but counted
   EXPECT_GE(gateway_->metrics().Total("wache_replies_retried_total"), 4);
   EXPECT_EQ(gateway_->metrics().Total("wache_replies_dead_total"), 0);
 }
