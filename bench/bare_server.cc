@@ -11,13 +11,23 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 #include <thread>
 
 #include "webhook/listen_socket.h"
 #include "webhook/server.h"
 
 int main(int argc, char** argv) {
-  const int port = argc > 1 ? std::atoi(argv[1]) : 0;
+  char* end = nullptr;
+  const long port = argc > 1 ? std::strtol(argv[1], &end, 10) : 0;
+  if (argc > 2 || (argc == 2 && (*end != '\0' || port < 0 || port > 65535))) {
+    std::fprintf(
+        stderr,
+        "usage: wache_bench_bare [PORT]\n"
+        "  answers 200 \"EVENT_RECEIVED\" to every POST /webhook/whatsapp on 127.0.0.1:PORT\n"
+        "  (0 or none: any free port, printed); SIGINT or SIGTERM stops it\n");
+    return argc == 2 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") ? 0 : 2;
+  }
   httplib::Server server;
   server.set_payload_max_length(1024 * 1024);
   server.set_tcp_nodelay(true);
@@ -26,10 +36,12 @@ int main(int argc, char** argv) {
     res.set_content("EVENT_RECEIVED", "text/plain");
   });
   const wache::webhook::ListenSocket listen_socket(server);  // the same backlog as wache serve
-  const int bound = port == 0 ? server.bind_to_any_port("127.0.0.1")
-                              : (server.bind_to_port("127.0.0.1", port) ? port : -1);
+  const int bound =
+      port == 0 ? server.bind_to_any_port("127.0.0.1")
+                : (server.bind_to_port("127.0.0.1", static_cast<int>(port)) ? static_cast<int>(port)
+                                                                            : -1);
   if (bound <= 0 || !listen_socket.Widen()) {
-    std::fprintf(stderr, "wache_bench_bare: cannot listen on 127.0.0.1:%d\n", port);
+    std::fprintf(stderr, "wache_bench_bare: cannot listen on 127.0.0.1:%ld\n", port);
     return 1;
   }
   // SIGINT/SIGTERM stop the server cleanly (waited for in a thread of its own).
