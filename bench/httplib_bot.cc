@@ -15,10 +15,6 @@
 // sender threads (as Wache hands them to its senders); each sender keeps its own connection
 // to the API alive. A message that arrives while the process dies is lost, and nothing is
 // retried.
-#include <httplib.h>
-#include <signal.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <condition_variable>
 #include <cstdio>
@@ -31,9 +27,8 @@
 #include <thread>
 #include <vector>
 
+#include "bench/reference_server.h"
 #include "webhook/crypto.h"
-#include "webhook/listen_socket.h"
-#include "webhook/server.h"
 
 namespace {
 
@@ -174,13 +169,8 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  // SIGINT/SIGTERM stop the server, then the senders (waited for in a thread of its own).
-  // Blocked before any thread starts, so that every thread inherits the mask.
-  sigset_t stop;
-  sigemptyset(&stop);
-  sigaddset(&stop, SIGINT);
-  sigaddset(&stop, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+  // SIGINT/SIGTERM stop the server, then the senders. Blocked before any thread starts.
+  const sigset_t stop = wache::bench::BlockStopSignals();
 
   JobQueue queue;
   constexpr int kSenders = 8;  // enough for a fast API; as many as httplib's connection threads
@@ -189,12 +179,8 @@ int main(int argc, char** argv) {
     senders.emplace_back([&] { SendLoop(queue, answers, api_base, token); });
   }
 
-  // Set up as wache_bench_bare and wache serve are (TCP_NODELAY, body limit, backlog,
-  // webhooks per connection).
   httplib::Server server;
-  server.set_payload_max_length(1024 * 1024);
-  server.set_tcp_nodelay(true);
-  server.set_keep_alive_max_count(wache::webhook::kWebhooksPerConnection);
+  wache::bench::ConfigureLikeWacheServe(server);  // as wache serve and the ceiling
   server.Post("/webhook/whatsapp", [&](const httplib::Request& req, httplib::Response& res) {
     const std::string given = req.get_header_value("X-Hub-Signature-256");
     const std::string expected =
@@ -212,22 +198,9 @@ int main(int argc, char** argv) {
     res.set_content("EVENT_RECEIVED", "text/plain");
     queue.Push(std::move(jobs));
   });
-  const wache::webhook::ListenSocket listen_socket(server);
-  if (!server.bind_to_port("127.0.0.1", port) || !listen_socket.Widen()) {
-    std::fprintf(stderr, "wache_bench_httplib_bot: cannot listen on 127.0.0.1:%d\n", port);
-    return 1;
-  }
-  std::thread waiter([&] {
-    int sig = 0;
-    sigwait(&stop, &sig);
-    server.stop();
-  });
-  std::printf("wache_bench_httplib_bot: listening on 127.0.0.1:%d\n", port);
-  std::fflush(stdout);
-  server.listen_after_bind();
-  kill(getpid(), SIGTERM);  // ends the waiter if the server stopped by itself
-  waiter.join();
+  const bool served =
+      wache::bench::ServeUntilStopSignal(server, port, stop, "wache_bench_httplib_bot");
   queue.Stop();
   for (auto& t : senders) t.join();
-  return 0;
+  return served ? 0 : 1;
 }
