@@ -79,9 +79,10 @@ int RunServe(const CommonOptions& opts, int port, const std::string& api_base_ur
   std::set<std::string> platforms;
   for (const auto& a : loaded->config.accounts) platforms.insert(a.platform);
   for (const auto& p : platforms) spdlog::info("  webhook route: {}/webhook/{}", base, p);
+  const size_t can_sign_in = g.StaffWhoCanSignIn();
   spdlog::info("  staff API: {}/staff/api ({} of {} configured staff can sign in{})", base,
-               g.staff_who_can_sign_in(), loaded->staff.members.size(),
-               g.staff_who_can_sign_in() == 0 ? "; it refuses every request" : "");
+               can_sign_in, loaded->staff.members.size(),
+               can_sign_in == 0 ? "; it refuses every request" : "");
   if (!g.console_accounts().empty()) {
     std::string list;
     for (const auto& a : g.console_accounts()) list += (list.empty() ? "" : ", ") + a;

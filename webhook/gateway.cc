@@ -50,7 +50,6 @@ Result<std::unique_ptr<Gateway>> Gateway::Start(const bot::GatewayConfig& config
   auto directory = staff::StaffDirectory::Build(options.staff);
   if (!directory.ok()) return directory.status();
   // Members without a token were each warned about by Build; cmd_serve says how many can.
-  g->staff_who_can_sign_in_ = directory.value().size();
 
   g->engine_ = std::make_unique<bot::Engine>(playbook, store, clock);
   g->sender_ =
@@ -183,6 +182,8 @@ void Gateway::SetPlaybook(std::shared_ptr<const bot::Playbook> playbook) {
 void Gateway::SetAccounts(std::shared_ptr<const bot::GatewayConfig> config) {
   dispatcher_->SetAccounts(std::move(config));
 }
+
+size_t Gateway::StaffWhoCanSignIn() const { return staff_api_->MembersWhoCanSignIn(); }
 
 void Gateway::SetStaff(staff::StaffDirectory directory) {
   const size_t members = directory.size();

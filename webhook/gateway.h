@@ -67,8 +67,9 @@ class Gateway {
   bool WaitIdle(std::chrono::milliseconds timeout);
   // Accounts whose replies go to the console sink (no send credentials).
   const std::vector<std::string>& console_accounts() const { return console_accounts_; }
-  // Staff members whose token resolved at start: they can sign in to the staff API.
-  size_t staff_who_can_sign_in() const { return staff_who_can_sign_in_; }
+  // Staff members whose token resolved (at start, or at the last reload of the staff list):
+  // they can sign in to the staff API.
+  size_t StaffWhoCanSignIn() const;
   // Stops accepting webhooks, lets queued messages finish and sends the replies due (up to
   // `grace` in all), stops workers and senders.
   void Stop(std::chrono::milliseconds grace = std::chrono::seconds(10));
@@ -95,7 +96,6 @@ class Gateway {
   std::unique_ptr<WebhookServer> server_;
   std::unique_ptr<RetentionJob> retention_;
   std::vector<std::string> console_accounts_;
-  size_t staff_who_can_sign_in_ = 0;
   bool stopped_ = false;
 };
 

@@ -82,6 +82,18 @@ TEST_F(StaffApiTest, AWrongTokenIs401) {
   EXPECT_EQ(gateway_->metrics().Get("wache_staff_api_requests_total", {{"status", "401"}}), 6);
 }
 
+// The count `wache serve` logs at start follows the staff list in use, also after a reload.
+TEST_F(StaffApiTest, TheGatewayCountsTheStaffWhoCanSignInNowAlsoAfterAReload) {
+  EXPECT_EQ(gateway_->StaffWhoCanSignIn(), 4u);
+  staff::StaffConfig fewer = options_.staff;
+  fewer.members.resize(1);  // Anna only
+  auto directory = staff::StaffDirectory::Build(fewer);
+  ASSERT_TRUE(directory.ok()) << directory.status().message();
+  gateway_->SetStaff(std::move(directory).value());
+  EXPECT_EQ(gateway_->StaffWhoCanSignIn(), 1u);
+  EXPECT_EQ(Api("GET", "/staff/api/me", kDirk).status, 401);
+}
+
 TEST_F(StaffApiTest, MeTellsNameRoleAndStations) {
   auto anna = Api("GET", "/staff/api/me", kAnna);
   ASSERT_EQ(anna.status, 200);

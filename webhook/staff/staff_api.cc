@@ -94,6 +94,11 @@ void StaffApi::SetDirectory(StaffDirectory directory) {
   directory_ = std::move(next);
 }
 
+size_t StaffApi::MembersWhoCanSignIn() {
+  std::lock_guard lock(directory_mu_);
+  return directory_->size();
+}
+
 StaffResponse StaffApi::Handle(const StaffRequest& req) {
   auto answer = [&](StaffResponse r) {
     metrics_.Add("wache_staff_api_requests_total", {{"status", std::to_string(r.status)}});

@@ -66,6 +66,8 @@ class StaffApi {
   // Replaces who may sign in (a live reload of the config's staff: section): a withdrawn
   // token is refused from the next request on.
   void SetDirectory(StaffDirectory directory);
+  // Members of the current directory: those whose token resolved.
+  size_t MembersWhoCanSignIn();
 
  private:
   // One request of a known member.
