@@ -97,6 +97,14 @@ struct SendResult {
   std::string platform_message_id;  // wamid / mid / dm_event_id on success
   std::string error_code;           // the platform's code ("131047", "10/2018278", "429"...)
   std::string reason;               // short text for operators (no personal data)
+  // Why a permanent error happened, as far as the operator's next step goes (the dead
+  // letter's log line names it): set by the adapters, which know the platform's codes.
+  enum class Cause {
+    kOther,         // fix what the reason says, then retry the dead letter
+    kCredentials,   // the account's token or keys were refused
+    kWindowClosed,  // only the person writing again lets a free-form reply through
+  };
+  Cause cause = Cause::kOther;
   std::optional<std::chrono::seconds> retry_after;  // when the platform said so
   // The platform said this account's budget is used up (X: x-rate-limit-remaining 0 on a
   // successful send): send nothing more for the account for this long.

@@ -29,27 +29,24 @@ void TurnOffAllocatorCacheOfThisThread() {
   mallctl("thread.tcache.enabled", nullptr, nullptr, &enabled, sizeof(enabled));
 }
 
-// What the operator who reads a dead letter in the log does next (the reason stored with the
-// reply stays short; `wache dead-letters` lists it).
-std::string NextStepAfterDeadLetter(const std::string& account, int64_t id,
-                                    const std::string& reason) {
-  if (reason.find("window") != std::string::npos) {
-    return "the platform takes a free-form reply only after the person writes again; a retry "
-           "is refused the same way";
-  }
-  std::string step;
-  if (reason.find("token") != std::string::npos ||
-      reason.find("credentials") != std::string::npos) {
-    step = "check the credentials of account " + account + " (`wache config show " + account +
-           "` names where they come from), then ";
-  } else {
-    step = "once the cause is fixed, ";
-  }
-  return step + "`wache dead-letters --retry " + std::to_string(id) +
-         "` sends it again (--retry-all: every dead letter)";
-}
-
 }  // namespace
+
+std::string DeadLetterNextStep(const std::string& account, int64_t reply_id,
+                               SendResult::Cause cause) {
+  const std::string retry = "`wache dead-letters --retry " + std::to_string(reply_id) +
+                            "` sends it again (--retry-all: every dead letter)";
+  switch (cause) {
+    case SendResult::Cause::kWindowClosed:
+      return "the platform takes a free-form reply only after the person writes again; a retry "
+             "is refused the same way";
+    case SendResult::Cause::kCredentials:
+      return "check the credentials of account " + account + " (`wache config show " + account +
+             "` names where they come from), then " + retry;
+    case SendResult::Cause::kOther:
+      break;
+  }
+  return "once the cause is fixed, " + retry;
+}
 
 StoredOutbox::StoredOutbox(DeliveryStore& store, ReplySender& sender, const bot::Clock& clock,
                            Metrics& metrics, OutboxOptions options)
@@ -319,7 +316,7 @@ bool StoredOutbox::Record(const OutboxRecord& r, const OutboundMessage& m, const
                      {{"platform", m.platform}, {"reason", "attempts"}});
         spdlog::error("correlation={} account={} reply={} dead-lettered: {}; {}", r.correlation_id,
                       m.account_id, r.id, reason,
-                      NextStepAfterDeadLetter(m.account_id, r.id, reason));
+                      DeadLetterNextStep(m.account_id, r.id, result.cause));
         return false;
       } else {
         auto delay = Backoff(r.attempts);
@@ -334,7 +331,7 @@ bool StoredOutbox::Record(const OutboxRecord& r, const OutboundMessage& m, const
       metrics_.Add("wache_replies_dead_total", {{"platform", m.platform}, {"reason", "permanent"}});
       spdlog::error("correlation={} account={} reply={} dead-lettered: {}; {}", r.correlation_id,
                     m.account_id, r.id, reason,
-                    NextStepAfterDeadLetter(m.account_id, r.id, reason));
+                    DeadLetterNextStep(m.account_id, r.id, result.cause));
       return false;
     }
   }

@@ -61,6 +61,11 @@ struct OutboxOptions {
   std::map<std::string, PlatformPolicy> policies;  // by platform; missing = no limits
 };
 
+// What the operator who reads a dead letter in the log does next (the reason stored with the
+// reply stays short; `wache dead-letters` lists it).
+std::string DeadLetterNextStep(const std::string& account, int64_t reply_id,
+                               SendResult::Cause cause);
+
 class StoredOutbox final : public Outbox {
  public:
   // Everything passed by reference must outlive the outbox. Call Start() to send.

@@ -20,6 +20,7 @@ namespace wache::webhook {
 namespace {
 
 using Outcome = SendResult::Outcome;
+using Cause = SendResult::Cause;
 
 std::string Lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(),
@@ -131,23 +132,24 @@ struct PermanentCase {
   int subcode;
   const char* error_code;
   const char* reason_part;
+  SendResult::Cause cause;  // what the dead letter's log line tells the operator to do
 };
 
 TEST(GraphInterpretTest, ErrorsThatWillFailAgainArePermanentWithTheRightReason) {
   const PermanentCase cases[] = {
-      {"whatsapp", 131047, 0, "131047", "24-hour window"},
-      {"whatsapp", 131026, 0, "131026", "cannot be reached"},
-      {"messenger", 10, 2018278, "10/2018278", "24-hour window"},
-      {"instagram", 10, 2018278, "10/2018278", "24-hour window"},
-      {"instagram", 10, 2534022, "10/2534022", "24-hour window"},
-      {"messenger", 551, 0, "551", "cannot be reached"},
-      {"whatsapp", 100, 0, "100", "invalid"},
-      {"whatsapp", 131008, 0, "131008", "invalid"},
-      {"messenger", 100, 0, "100", "invalid"},
-      {"whatsapp", 190, 0, "190", "token"},
-      {"messenger", 190, 463, "190/463", "token"},
-      {"messenger", 10, 0, "10", "refused"},
-      {"messenger", 200, 0, "200", "refused"},
+      {"whatsapp", 131047, 0, "131047", "24-hour window", Cause::kWindowClosed},
+      {"whatsapp", 131026, 0, "131026", "cannot be reached", Cause::kOther},
+      {"messenger", 10, 2018278, "10/2018278", "24-hour window", Cause::kWindowClosed},
+      {"instagram", 10, 2018278, "10/2018278", "24-hour window", Cause::kWindowClosed},
+      {"instagram", 10, 2534022, "10/2534022", "24-hour window", Cause::kWindowClosed},
+      {"messenger", 551, 0, "551", "cannot be reached", Cause::kOther},
+      {"whatsapp", 100, 0, "100", "invalid", Cause::kOther},
+      {"whatsapp", 131008, 0, "131008", "invalid", Cause::kOther},
+      {"messenger", 100, 0, "100", "invalid", Cause::kOther},
+      {"whatsapp", 190, 0, "190", "token", Cause::kCredentials},
+      {"messenger", 190, 463, "190/463", "token", Cause::kCredentials},
+      {"messenger", 10, 0, "10", "refused", Cause::kOther},
+      {"messenger", 200, 0, "200", "refused", Cause::kOther},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(std::string(c.platform) + " " + c.error_code);
@@ -155,6 +157,7 @@ TEST(GraphInterpretTest, ErrorsThatWillFailAgainArePermanentWithTheRightReason) 
     EXPECT_EQ(r.outcome, Outcome::kPermanent);
     EXPECT_EQ(r.error_code, c.error_code);
     EXPECT_NE(r.reason.find(c.reason_part), std::string::npos) << r.reason;
+    EXPECT_EQ(r.cause, c.cause);
     EXPECT_EQ(r.platform_message_id, "");
   }
 }
@@ -272,6 +275,7 @@ TEST(XInterpretTest, BadCredentialsAndBadRequestsArePermanent) {
   SendResult unauthorized = Adapter("x")->Interpret(401, "", Headers());
   EXPECT_EQ(unauthorized.outcome, Outcome::kPermanent);
   EXPECT_NE(unauthorized.reason.find("credentials"), std::string::npos);
+  EXPECT_EQ(unauthorized.cause, SendResult::Cause::kCredentials);
   SendResult bad =
       Adapter("x", V11())
           ->Interpret(
@@ -280,6 +284,7 @@ TEST(XInterpretTest, BadCredentialsAndBadRequestsArePermanent) {
               Headers());
   EXPECT_EQ(bad.outcome, Outcome::kPermanent);
   EXPECT_EQ(bad.error_code, "400/214");
+  EXPECT_EQ(bad.cause, SendResult::Cause::kOther);
 }
 
 // ============================== Meta subscription handshake ==============================

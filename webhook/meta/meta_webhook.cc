@@ -88,10 +88,12 @@ SendResult InterpretGraphAnswer(int status, const std::string& body,
   r.outcome = SendResult::Outcome::kPermanent;
   if (code == 131047 || (code == 10 && subcode == 2018278) || subcode == 2534022) {
     r.reason = "outside the 24-hour window";
+    r.cause = SendResult::Cause::kWindowClosed;
   } else if (code == 131026 || code == 551) {
     r.reason = "recipient cannot be reached";
   } else if (code == 190) {
     r.reason = "access token invalid or expired";
+    r.cause = SendResult::Cause::kCredentials;
   } else if (code == 100 || (code >= 131008 && code <= 131009)) {
     r.reason = "platform rejected the request as invalid";
   } else {

@@ -220,6 +220,7 @@ class XAdapter final : public PlatformAdapter {
     r.reason = status == 403   ? "recipient does not accept messages from this account"
                : status == 401 ? "credentials rejected"
                                : "platform rejected the request as invalid";
+    if (status == 401) r.cause = SendResult::Cause::kCredentials;
     return r;
   }
 
