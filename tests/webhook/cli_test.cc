@@ -1,11 +1,14 @@
 // The operator's commands against a real `wache serve` process: `send-test` delivers a
 // signed webhook and the reply reaches the API named by `--api-base-url`; `dead-letters`
 // lists a reply the platform refused, with its reason and no personal data, and
-// `--retry-all` sends it again.
+// `--retry-all` sends it again. The server's log says what an operator needs about each.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
 
 #include "tests/support/fake_platform_api.h"
 #include "tests/support/serve_process.h"
@@ -46,6 +49,20 @@ class CliTest : public ::testing::Test {
     if (!HasFailure()) fs::remove_all(dir_);
   }
 
+  // Waits (up to 5 s) until the server's log has `part`; returns the log.
+  std::string WaitForLog(const std::string& part) {
+    std::string log;
+    for (int i = 0; i < 100; ++i) {
+      std::ifstream in(dir_ / "serve.log");
+      std::stringstream s;
+      s << in.rdbuf();
+      log = s.str();
+      if (log.find(part) != std::string::npos) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return log;
+  }
+
   FakePlatformApi fake_;
   fs::path dir_;
   std::string config_;
@@ -60,6 +77,10 @@ TEST_F(CliTest, SendTestDeliversASignedWebhookAndTheReplyGoesToTheApiBaseUrl) {
   EXPECT_NE(r.output.find("200"), std::string::npos) << r.output;
   ASSERT_TRUE(fake_.WaitForAccepted(3, std::chrono::seconds(10)));
   for (const auto& req : fake_.Accepted()) EXPECT_EQ(req.recipient, "4915100000077");
+  // Each reply's log line says what happened in its message, not only in its fields.
+  const std::string log = WaitForLog(R"("msg":"reply sent")");
+  EXPECT_NE(log.find(R"("msg":"reply sent")"), std::string::npos) << log;
+  EXPECT_EQ(log.find(R"("msg":"")"), std::string::npos) << log;
 
   auto bad =
       RunWache({"send-test", "--config", config_, "--platform", "whatsapp", "--bad-signature"});
@@ -85,6 +106,15 @@ TEST_F(CliTest, DeadLettersAreListedWithTheReasonAndCanBeSentAgain) {
   EXPECT_EQ(list.output.find("4915100000088"), std::string::npos) << "no phone numbers";
   EXPECT_EQ(list.output.find("Danke"), std::string::npos) << "no texts";
   EXPECT_TRUE(fake_.Accepted().empty());
+  // The log line names the account and the operator's next step.
+  const std::string log = WaitForLog("dead-lettered");
+  const size_t at = log.find("dead-lettered");
+  ASSERT_NE(at, std::string::npos) << log;
+  const size_t start = log.rfind('\n', at) + 1;  // npos + 1 == 0 on the first line
+  const std::string line = log.substr(start, log.find('\n', at) - start);
+  EXPECT_NE(line.find(R"("account":"wa")"), std::string::npos) << line;
+  EXPECT_NE(line.find("once the cause is fixed, `wache dead-letters --retry "), std::string::npos)
+      << line;
 
   auto retry = RunWache({"dead-letters", "--config", config_, "--retry-all"});
   EXPECT_EQ(retry.exit_code, 0) << retry.output;
