@@ -1,10 +1,12 @@
 // The operator's commands against a real `wache serve` process: `send-test` delivers a
 // signed webhook and the reply reaches the API named by `--api-base-url`; `dead-letters`
 // lists a reply the platform refused, with its reason and no personal data, and
-// `--retry-all` sends it again. The server's log says what an operator needs about each.
+// `--retry-all` sends it again; a reply waiting for its retry outlives a restart. The server's
+// log says what an operator needs about each, and its "try it" hint works as printed.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -123,6 +125,53 @@ TEST_F(CliTest, DeadLettersAreListedWithTheReasonAndCanBeSentAgain) {
   EXPECT_EQ(fake_.Accepted()[0].recipient, "4915100000088");
   auto empty = RunWache({"dead-letters", "--config", config_});
   EXPECT_NE(empty.output.find("no dead letters"), std::string::npos) << empty.output;
+}
+
+TEST_F(CliTest, TheStartsTryItHintWorksAsPrintedAlsoWhenPortMovedTheServer) {
+  // On the configured port the hint needs no address.
+  std::string log = WaitForLog("try it: ");
+  ASSERT_NE(log.find("try it: "), std::string::npos) << log;
+  EXPECT_EQ(log.find("--url"), std::string::npos) << log;
+
+  serve_->Kill(SIGTERM);
+  const int moved = testing::FreePort();
+  const std::string url = "http://127.0.0.1:" + std::to_string(moved);
+  testing::ServeProcess elsewhere(config_, moved, dir_ / "moved.log",
+                                  {"--api-base-url", fake_.base_url()});
+  ASSERT_TRUE(elsewhere.Start());
+  std::ifstream in(dir_ / "moved.log");
+  std::stringstream s;
+  s << in.rdbuf();
+  log = s.str();
+  EXPECT_NE(log.find("send-test --config " + config_ + " --url " + url + " --platform whatsapp"),
+            std::string::npos)
+      << log;
+  // The hint as printed reaches the moved server.
+  auto r = RunWache({"send-test", "--config", config_, "--url", url, "--platform", "whatsapp",
+                     "--text", "Hallo", "--sender", "4915100000066"});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("200"), std::string::npos) << r.output;
+  ASSERT_TRUE(fake_.WaitForAccepted(1, std::chrono::seconds(10)));
+  EXPECT_EQ(fake_.Accepted()[0].recipient, "4915100000066");
+}
+
+TEST_F(CliTest, AReplyWaitingForItsRetryOutlivesARestartAndTheStartSaysItWaits) {
+  // The platform fails the first attempt; the retry is due about 2 s later.
+  fake_.InjectFaults("whatsapp", {testing::Fault::ServerError()});
+  auto sent = RunWache({"send-test", "--config", config_, "--platform", "whatsapp", "--text",
+                        "Danke schön", "--sender", "4915100000099"});
+  ASSERT_EQ(sent.exit_code, 0) << sent.output;
+  ASSERT_TRUE(fake_.WaitForRequests(1, std::chrono::seconds(10)));
+  // A deploy: the clean stop does not wait for a retry that is not due, and loses nothing.
+  serve_->Kill(SIGTERM);
+  EXPECT_TRUE(fake_.Accepted().empty());
+  ASSERT_TRUE(serve_->Start());
+  // Otherwise the reply the restarted server sends would look like an answer to nothing.
+  const std::string log = WaitForLog("replies stored before this start wait");
+  EXPECT_NE(log.find("1 replies stored before this start wait to be sent"), std::string::npos)
+      << log;
+  ASSERT_TRUE(fake_.WaitForAccepted(1, std::chrono::seconds(10)));
+  EXPECT_EQ(fake_.Accepted()[0].recipient, "4915100000099");
 }
 
 }  // namespace
