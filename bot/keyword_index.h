@@ -73,7 +73,10 @@ class FirstTokenTable {
   }
 
  private:
-  static constexpr size_t kPriorities = static_cast<size_t>(Priority::kLow) + 1;
+  // Every priority, the fallback's too: its 'when:' triggers are never matched (the
+  // validator warns), but they are numbered like any other keyword. Sized to kLow only,
+  // a fallback flow with a keyword wrote past the table (found by fuzz/).
+  static constexpr size_t kPriorities = static_cast<size_t>(Priority::kFallback) + 1;
   struct WordHash {
     using is_transparent = void;  // look up string_views without making strings
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }

@@ -302,6 +302,12 @@ class Checker {
       if (++fallbacks > 1) {
         diags_.Warning(f.where, "more than one fallback flow; only the first is used");
       }
+      if (!f.triggers.empty()) {
+        diags_.Warning(f.triggers.front().where,
+                       "the fallback flow's 'when:' triggers are never used: it answers only "
+                       "what no other flow understood. Move them to a flow with 'priority: "
+                       "normal', or remove them");
+      }
     }
     if (fallbacks == 0) {
       diags_.Error({cfg_.flows_dir, 0, 0},

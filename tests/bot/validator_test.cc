@@ -55,6 +55,20 @@ struct Installation {
 
 TEST(ValidatorTest, MinimalInstallationIsClean) { EXPECT_EQ(Installation().Check().Format(), ""); }
 
+TEST(ValidatorTest, TriggersOnTheFallbackFlowAreNamedAsNeverUsed) {
+  // A staff member gives the fallback flow keywords, as other flows have. Before the fuzzer
+  // found it (fuzz/), building the playbook then wrote past the keyword table.
+  Installation in;
+  in.flows[1] =
+      "flow: fallback\npriority: fallback\nwhen:\n  - keywords: [hallo, \"hilfe*\", "
+      "\"*frage\"]\nsteps:\n  - say: fallback.text\n";
+  const std::string report = in.Check().Format();
+  EXPECT_THAT(report, HasSubstr("flow1.yaml:4"));
+  EXPECT_THAT(report, HasSubstr("the fallback flow's 'when:' triggers are never used"));
+  EXPECT_THAT(report, HasSubstr("priority: normal"));
+  EXPECT_THAT(Installation().Check().Format(), Not(HasSubstr("never used")));
+}
+
 TEST(ValidatorTest, SayStepsJumpingInACircleAreAnErrorReportedOnce) {
   Installation in;
   in.flows.push_back(
