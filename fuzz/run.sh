@@ -15,7 +15,7 @@ CXX=clang++ cmake -S . -B "$build" -G Ninja -DWACHE_FUZZ=ON \
 cmake --build "$build" -j2 --target fuzz_staff_files fuzz_webhook_payload fuzz_message
 
 # Seeds: the shipped flows, templates and config (first byte: 0 flow, 1 template, 2 config),
-# the platforms' example payloads, and the routing corpus's texts.
+# the platforms' example payloads, the routing corpus's texts and some button taps.
 corpus=$build/corpus
 mkdir -p "$corpus"/{staff_files,webhook_payload,message} "$build/findings"
 for f in flows/*.yaml; do { printf '\0'; cat "$f"; } >"$corpus/staff_files/flow-$(basename "$f")"; done
@@ -25,6 +25,9 @@ find tests/webhook/fixtures -name '*.json' ! -name '*.expect.json' | while read 
   cp "$f" "$corpus/webhook_payload/$(echo "$f" | tr / _)"
 done
 tail -n +2 tests/routing/corpus.tsv | cut -f4 | split -l 4 - "$corpus/message/corpus-"
+# Button taps as the engine writes their payloads (w1|flow|step|choice), after a greeting.
+printf 'Hallo\n\1w1|fallback|menu|applicant\n\1w1|fallback|menu|report\nTattoo?\n' \
+  >"$corpus/message/taps"
 
 status=0
 run() {
