@@ -15,7 +15,9 @@ void FirstTokenTable::Number(CompiledKeyword& kw, Priority p) {
   const unsigned bit = 1u << static_cast<unsigned>(p);
   if (priorities_[id] & bit) return;
   priorities_[id] |= bit;
-  if (!t.exact()) inexact_[static_cast<size_t>(p)][kw.lead].push_back(id);
+  // Checked (at): this runs once per keyword when a playbook is built, and a priority
+  // without a row must fail loudly, not write past the table (see kPriorities).
+  if (!t.exact()) inexact_.at(static_cast<size_t>(p))[kw.lead].push_back(id);
 }
 
 std::optional<uint32_t> FirstTokenTable::ExactWord(std::string_view word, Priority p) const {
