@@ -37,7 +37,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     (void)diags.Format();
     return 0;
   }
-  // Shipped parts are loaded once; each input is checked on a copy.
+  // Shipped parts are loaded once; each input is checked with copies of those it needs.
   static Diagnostics shipped_diags;
   static const FlowSet shipped_flows = LoadFlowDir(kFlows, shipped_diags);
   static const TemplateSet shipped_templates = TemplateSet::LoadDir(kTemplates, shipped_diags);
