@@ -51,11 +51,12 @@ class CliTest : public ::testing::Test {
     if (!HasFailure()) fs::remove_all(dir_);
   }
 
-  // Waits (up to 5 s) until the server's log has `part`; returns the log.
-  std::string WaitForLog(const std::string& part) {
+  // Waits (up to 5 s) until the server's log (`file` in the test's folder) has `part`;
+  // returns the log.
+  std::string WaitForLog(const std::string& part, const std::string& file = "serve.log") {
     std::string log;
     for (int i = 0; i < 100; ++i) {
-      std::ifstream in(dir_ / "serve.log");
+      std::ifstream in(dir_ / file);
       std::stringstream s;
       s << in.rdbuf();
       log = s.str();
@@ -139,13 +140,11 @@ TEST_F(CliTest, TheStartsTryItHintWorksAsPrintedAlsoWhenPortMovedTheServer) {
   testing::ServeProcess elsewhere(config_, moved, dir_ / "moved.log",
                                   {"--api-base-url", fake_.base_url()});
   ASSERT_TRUE(elsewhere.Start());
-  std::ifstream in(dir_ / "moved.log");
-  std::stringstream s;
-  s << in.rdbuf();
-  log = s.str();
-  EXPECT_NE(log.find("send-test --config " + config_ + " --url " + url + " --platform whatsapp"),
-            std::string::npos)
-      << log;
+  // The hint is logged after the server answers /healthz: wait for it.
+  const std::string hint =
+      "send-test --config " + config_ + " --url " + url + " --platform whatsapp";
+  log = WaitForLog(hint, "moved.log");
+  EXPECT_NE(log.find(hint), std::string::npos) << log;
   // The hint as printed reaches the moved server.
   auto r = RunWache({"send-test", "--config", config_, "--url", url, "--platform", "whatsapp",
                      "--text", "Hallo", "--sender", "4915100000066"});
